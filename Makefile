@@ -1,0 +1,36 @@
+# The menu. Plain `make` lists the targets; the logic lives in scripts/. CI runs `make test`.
+.DEFAULT_GOAL := help
+SHELL := bash
+VENV := .venv/bin
+
+.PHONY: help install generate check-generated lint-spec lint typecheck unit test clean
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+install: ## create .venv and node_modules with the pinned tools (done by every target that needs it)
+	@scripts/bootstrap.sh
+
+generate: install ## regenerate generated/klarna_om_generated from spec/ (delete, generate, stamp)
+	@scripts/generate.sh
+
+check-generated: install ## fail if generated/ differs from what spec/ generates
+	@scripts/check-generated.sh
+
+lint-spec: install ## validate spec/ (openapi-spec-validator, Spectral); fails on any warning
+	@scripts/lint-spec.sh
+
+lint: install ## ruff check and format check of the handwritten code
+	@$(VENV)/ruff check . && $(VENV)/ruff format --check .
+
+typecheck: install ## mypy --strict on the handwritten code and on generated/
+	@scripts/typecheck.sh
+
+unit: install ## pytest only (all tiers), with the coverage report of overrides/
+	@scripts/pytest.sh
+
+test: install ## everything CI runs: lint, typecheck, check-generated, lint-spec, pytest
+	@scripts/test.sh
+
+clean: ## remove the venv, node_modules and caches
+	rm -rf .venv node_modules .mypy_cache .ruff_cache .pytest_cache build dist htmlcov .coverage

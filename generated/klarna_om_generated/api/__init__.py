@@ -1,0 +1,2 @@
+# generated from spec/klarna-ordermanagement.yaml by openapi-python-client 0.29.1, do not edit, run `make generate`
+"""Contains methods for accessing the API"""

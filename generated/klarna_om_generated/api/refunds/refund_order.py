@@ -1,0 +1,251 @@
+# generated from spec/klarna-ordermanagement.yaml by openapi-python-client 0.29.1, do not edit, run `make generate`
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_message import ErrorMessage
+from ...models.refund_object import RefundObject
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    order_id: str,
+    *,
+    body: RefundObject,
+    klarna_idempotency_key: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(klarna_idempotency_key, Unset):
+        headers["Klarna-Idempotency-Key"] = klarna_idempotency_key
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/ordermanagement/v1/orders/{order_id}/refunds".format(
+            order_id=quote(str(order_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | ErrorMessage | None:
+    if response.status_code == 201:
+        response_201 = cast(Any, None)
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = ErrorMessage.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorMessage.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorMessage.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorMessage.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorMessage.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 429:
+        response_429 = ErrorMessage.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ErrorMessage.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = ErrorMessage.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | ErrorMessage]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    order_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: RefundObject,
+    klarna_idempotency_key: str | Unset = UNSET,
+) -> Response[Any | ErrorMessage]:
+    """Refund an order
+
+     Refund an amount of a captured order, in full or in part. Send `order_lines` so that Klarna
+    can allocate the refund to the right capture (invoice); their `total_amount` must then add
+    up to `refunded_amount`. To charge a return fee, add an order line of `type: return_fee`
+    with a negative `unit_price` and `total_amount`; this needs an order captured in full by a
+    single capture. To give a charged fee back, send a new refund of the fee's amount.
+
+    Args:
+        order_id (str):
+        klarna_idempotency_key (str | Unset):
+        body (RefundObject): The body of a refund request.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ErrorMessage]
+    """
+
+    kwargs = _get_kwargs(
+        order_id=order_id,
+        body=body,
+        klarna_idempotency_key=klarna_idempotency_key,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    order_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: RefundObject,
+    klarna_idempotency_key: str | Unset = UNSET,
+) -> Any | ErrorMessage | None:
+    """Refund an order
+
+     Refund an amount of a captured order, in full or in part. Send `order_lines` so that Klarna
+    can allocate the refund to the right capture (invoice); their `total_amount` must then add
+    up to `refunded_amount`. To charge a return fee, add an order line of `type: return_fee`
+    with a negative `unit_price` and `total_amount`; this needs an order captured in full by a
+    single capture. To give a charged fee back, send a new refund of the fee's amount.
+
+    Args:
+        order_id (str):
+        klarna_idempotency_key (str | Unset):
+        body (RefundObject): The body of a refund request.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ErrorMessage
+    """
+
+    return sync_detailed(
+        order_id=order_id,
+        client=client,
+        body=body,
+        klarna_idempotency_key=klarna_idempotency_key,
+    ).parsed
+
+
+async def asyncio_detailed(
+    order_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: RefundObject,
+    klarna_idempotency_key: str | Unset = UNSET,
+) -> Response[Any | ErrorMessage]:
+    """Refund an order
+
+     Refund an amount of a captured order, in full or in part. Send `order_lines` so that Klarna
+    can allocate the refund to the right capture (invoice); their `total_amount` must then add
+    up to `refunded_amount`. To charge a return fee, add an order line of `type: return_fee`
+    with a negative `unit_price` and `total_amount`; this needs an order captured in full by a
+    single capture. To give a charged fee back, send a new refund of the fee's amount.
+
+    Args:
+        order_id (str):
+        klarna_idempotency_key (str | Unset):
+        body (RefundObject): The body of a refund request.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ErrorMessage]
+    """
+
+    kwargs = _get_kwargs(
+        order_id=order_id,
+        body=body,
+        klarna_idempotency_key=klarna_idempotency_key,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    order_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: RefundObject,
+    klarna_idempotency_key: str | Unset = UNSET,
+) -> Any | ErrorMessage | None:
+    """Refund an order
+
+     Refund an amount of a captured order, in full or in part. Send `order_lines` so that Klarna
+    can allocate the refund to the right capture (invoice); their `total_amount` must then add
+    up to `refunded_amount`. To charge a return fee, add an order line of `type: return_fee`
+    with a negative `unit_price` and `total_amount`; this needs an order captured in full by a
+    single capture. To give a charged fee back, send a new refund of the fee's amount.
+
+    Args:
+        order_id (str):
+        klarna_idempotency_key (str | Unset):
+        body (RefundObject): The body of a refund request.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ErrorMessage
+    """
+
+    return (
+        await asyncio_detailed(
+            order_id=order_id,
+            client=client,
+            body=body,
+            klarna_idempotency_key=klarna_idempotency_key,
+        )
+    ).parsed

@@ -1,0 +1,28 @@
+# generated from spec/klarna-ordermanagement.yaml by openapi-python-client 0.29.1, do not edit, run `make generate`
+"""Contains all the data models used in inputs/outputs"""
+
+from .error_message import ErrorMessage
+from .extend_due_date_option import ExtendDueDateOption
+from .extend_due_date_options import ExtendDueDateOptions
+from .extend_due_date_request import ExtendDueDateRequest
+from .order_line import OrderLine
+from .order_line_type import OrderLineType
+from .product_identifiers import ProductIdentifiers
+from .refund import Refund
+from .refund_object import RefundObject
+from .subscription import Subscription
+from .subscription_interval import SubscriptionInterval
+
+__all__ = (
+    "ErrorMessage",
+    "ExtendDueDateOption",
+    "ExtendDueDateOptions",
+    "ExtendDueDateRequest",
+    "OrderLine",
+    "OrderLineType",
+    "ProductIdentifiers",
+    "Refund",
+    "RefundObject",
+    "Subscription",
+    "SubscriptionInterval",
+)

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# What `make test` and CI run, in order of speed: the cheapest check fails first.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+step() { printf '\n== %s\n' "$*"; }
+step "ruff";            .venv/bin/ruff check . && .venv/bin/ruff format --check .
+step "mypy --strict";   scripts/typecheck.sh
+step "check-generated"; scripts/check-generated.sh
+step "lint-spec";       scripts/lint-spec.sh
+step "pytest";          scripts/pytest.sh

@@ -1,0 +1,218 @@
+"""The exceptions of klarna_om and the one function that maps an HTTP error response to them.
+
+Exists because the generated client returns documented errors as values and crashes on bodies
+that are not JSON. Never put credentials, request bodies or raw response bodies in a message.
+
+    KlarnaError
+    ├── InvalidRequestError (ValueError)      bad input, caught before anything is sent
+    │   └── MoneyValidationError              an amount, order line or return fee is wrong
+    ├── APIConnectionError                    no response (the request may have been applied)
+    │   └── APITimeoutError
+    ├── APIResponseValidationError            a success response the client cannot read
+    └── APIStatusError                        Klarna answered with an error status
+        ├── BadRequestError                   400
+        ├── AuthenticationError               401
+        ├── PermissionDeniedError             403 (REFUND_NOT_ALLOWED, NOT_ALLOWED, ...)
+        ├── NotFoundError                     404
+        ├── ConflictError                     409
+        ├── UnprocessableEntityError          422
+        ├── RateLimitError                    429
+        └── InternalServerError               >= 500
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+IDEMPOTENCY_HEADER = "Klarna-Idempotency-Key"
+
+
+class KlarnaError(Exception):
+    """Base class of every error klarna_om raises."""
+
+
+class InvalidRequestError(KlarnaError, ValueError):
+    """The call's input is invalid; nothing was sent."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+        """The offending input, e.g. ``order_lines[1].total_amount`` (never its value)."""
+
+
+class MoneyValidationError(InvalidRequestError):
+    """An amount, order line or return fee breaks a money rule; nothing was sent."""
+
+
+class APIConnectionError(KlarnaError):
+    """No response arrived (connection failed or dropped) after every allowed attempt.
+
+    A write may still have been applied by Klarna: retry it with the same ``idempotency_key``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: httpx.Request | None = None,
+        idempotency_key: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.request = request
+        self.idempotency_key = idempotency_key
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out after every allowed attempt (see ``APIConnectionError``)."""
+
+
+class APIResponseValidationError(KlarnaError):
+    """Klarna answered with a success status, but the response cannot be read as documented.
+
+    For a write, the operation was applied: do not send it again with a new key.
+    """
+
+    def __init__(
+        self, message: str, *, response: httpx.Response, idempotency_key: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.response = response
+        self.status_code = response.status_code
+        self.idempotency_key = idempotency_key
+
+
+class APIStatusError(KlarnaError):
+    """Klarna answered with an error status; carries Klarna's error body fields."""
+
+    def __init__(
+        self,
+        *,
+        response: httpx.Response,
+        error_code: str | None,
+        error_messages: list[str],
+        correlation_id: str | None,
+        idempotency_key: str | None,
+    ) -> None:
+        self.response = response
+        self.status_code = response.status_code
+        self.error_code = error_code
+        self.error_messages = error_messages
+        self.correlation_id = correlation_id
+        self.idempotency_key = idempotency_key
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        detail = "; ".join(self.error_messages) or _describe_body(self.response)
+        return (
+            f"{self.status_code} {self.error_code or '-'} "
+            f"correlation_id={self.correlation_id or '-'}: {detail} "
+            f"(idempotency_key={self.idempotency_key or '-'})"
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(status_code={self.status_code}, "
+            f"error_code={self.error_code!r}, correlation_id={self.correlation_id!r})"
+        )
+
+
+class BadRequestError(APIStatusError):
+    """400: the request is malformed or a value is out of bounds."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: missing or wrong credentials (they are region and environment specific)."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the operation is not allowed, e.g. ``REFUND_NOT_ALLOWED`` for an over-refund."""
+
+
+class NotFoundError(APIStatusError):
+    """404: the order, capture or refund does not exist."""
+
+
+class ConflictError(APIStatusError):
+    """409: conflicts with the resource's state, e.g. the same key still in flight."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the request is well formed but cannot be processed."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests; ``retry_after`` is the server's hint in seconds, if any."""
+
+    @property
+    def retry_after(self) -> float | None:
+        """Seconds the server asked to wait (``Retry-After``), if it said."""
+        return parse_retry_after(self.response.headers)
+
+
+class InternalServerError(APIStatusError):
+    """>= 500: a failure on Klarna's side (or a proxy in between)."""
+
+
+_STATUS_CLASSES: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def parse_retry_after(headers: httpx.Headers) -> float | None:
+    """Seconds from a ``Retry-After`` header in delta-seconds form; None if absent or unreadable.
+
+    The HTTP-date form is treated as absent: a clock-skewed date is worse than our own backoff.
+    """
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        return None
+    return seconds if seconds >= 0 and seconds == seconds and seconds != float("inf") else None
+
+
+def status_error(response: httpx.Response) -> APIStatusError:
+    """Build the typed error for an error response (its body must have been read).
+
+    The one mapping from status to class. Tolerates any body: HTML, truncated JSON, a JSON list.
+    """
+    status = response.status_code
+    cls = _STATUS_CLASSES.get(status) or (InternalServerError if status >= 500 else APIStatusError)
+    body = _json_object(response)
+    error_code = body.get("error_code")
+    messages = body.get("error_messages")
+    if not isinstance(messages, list):
+        single = body.get("error_message")
+        messages = [single] if isinstance(single, str) else []
+    correlation_id = body.get("correlation_id") or response.headers.get("klarna-correlation-id")
+    return cls(
+        response=response,
+        error_code=error_code if isinstance(error_code, str) else None,
+        error_messages=[m for m in messages if isinstance(m, str)],
+        correlation_id=correlation_id if isinstance(correlation_id, str) else None,
+        idempotency_key=response.request.headers.get(IDEMPOTENCY_HEADER),
+    )
+
+
+def _json_object(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _describe_body(response: httpx.Response) -> str:
+    kind = response.headers.get("content-type", "no content type").split(";")[0]
+    return f"{response.reason_phrase or 'error'} ({kind}, {len(response.content)} bytes)"

@@ -1,0 +1,36 @@
+"""Every Python snippet in README.md runs as written, in order, in one namespace."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+SNIPPETS = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+
+
+def test_the_readme_has_the_snippets_of_each_section() -> None:
+    text = README.read_text(encoding="utf-8")
+    sections = re.findall(r"^## (.+)$", text, re.M)
+    assert sections[:6] == [
+        "Install",
+        "Quick start",
+        "Errors",
+        "Retries and idempotency",
+        "Timeouts",
+        "Return fees",
+    ]
+    assert len(SNIPPETS) == 7
+
+
+def test_readme_snippets_run(capsys: pytest.CaptureFixture[str]) -> None:
+    namespace: dict[str, Any] = {"__name__": "readme"}
+    for snippet in SNIPPETS:
+        exec(compile(snippet, str(README), "exec"), namespace)
+    assert capsys.readouterr().out.splitlines() == [
+        f"b2cb4f2e {namespace['created'].idempotency_key}",
+        "404 NOT_FOUND 0b4d4a4e",
+    ]

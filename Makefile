@@ -3,13 +3,19 @@
 SHELL := bash
 VENV := .venv/bin
 
-.PHONY: help install generate check-generated lint-spec lint typecheck unit test clean
+.PHONY: help install demo sandbox generate check-generated lint-spec lint typecheck unit test clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 install: ## create .venv and node_modules with the pinned tools (done by every target that needs it)
 	@scripts/bootstrap.sh
+
+demo: install ## the main job: every operation against the embedded sandbox, as a report
+	@$(VENV)/python scripts/demo.py
+
+sandbox: install ## serve the sandbox on 127.0.0.1:8089 (ARGS="--db sandbox.sqlite3" to persist)
+	@$(VENV)/klarna-om-sandbox $(ARGS)
 
 generate: install ## regenerate generated/klarna_om_generated from spec/ (delete, generate, stamp)
 	@scripts/generate.sh

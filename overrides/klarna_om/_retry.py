@@ -3,7 +3,8 @@
 Exists because the generated client sends every request once. ``RetryTransport`` and
 ``AsyncRetryTransport`` wrap an inner httpx transport; nothing else in klarna_om sleeps or retries.
 A write (POST, PATCH) is retried only when it carries a ``Klarna-Idempotency-Key``, and the very
-same request (same key) is re-sent, so Klarna applies it at most once.
+same request (same key) is re-sent, so Klarna applies it at most once. Bodies are read inside the
+loop (Klarna's are small), so a response cut off mid-body is retried too.
 """
 
 from __future__ import annotations
@@ -161,13 +162,16 @@ class RetryTransport(httpx.BaseTransport):
             attempt_start = self._core.clock()
             try:
                 response = self._inner.handle_request(request)
+                try:  # read inside the loop: a body cut off mid-way is retried like a drop
+                    response.read()
+                except BaseException:
+                    response.close()
+                    raise
             except httpx.TransportError as exc:
                 delay = self._core.delay_after(request, attempt, started, attempt_start, None, exc)
                 if delay is None:
                     raise
             else:
-                if response.status_code >= 400 and logger.isEnabledFor(logging.DEBUG):
-                    response.read()  # the correlation id for the log line is in the body
                 delay = self._core.delay_after(
                     request, attempt, started, attempt_start, response, None
                 )
@@ -211,13 +215,16 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             attempt_start = self._core.clock()
             try:
                 response = await self._inner.handle_async_request(request)
+                try:
+                    await response.aread()
+                except BaseException:
+                    await response.aclose()
+                    raise
             except httpx.TransportError as exc:
                 delay = self._core.delay_after(request, attempt, started, attempt_start, None, exc)
                 if delay is None:
                     raise
             else:
-                if response.status_code >= 400 and logger.isEnabledFor(logging.DEBUG):
-                    await response.aread()
                 delay = self._core.delay_after(
                     request, attempt, started, attempt_start, response, None
                 )

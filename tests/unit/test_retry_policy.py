@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -152,3 +154,43 @@ def test_default_inner_transports_are_httpx_ones() -> None:
     asynct = AsyncRetryTransport()
     assert isinstance(asynct._inner, httpx.AsyncHTTPTransport)
     asyncio.run(asynct.aclose())
+
+
+class _CutOff(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body that breaks off mid-way, as when the connection drops during the response."""
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield b'{"refund_id": "r'
+        raise httpx.RemoteProtocolError("peer closed connection without sending complete body")
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield b'{"refund_id": "r'
+        raise httpx.RemoteProtocolError("peer closed connection without sending complete body")
+
+
+def _cut_then_whole() -> Callable[[httpx.Request], httpx.Response]:
+    responses = [httpx.Response(200, stream=_CutOff()), httpx.Response(200, json={"a": 1})]
+    return lambda request: responses.pop(0)
+
+
+def test_a_body_cut_off_mid_way_is_retried() -> None:
+    sleeps: list[float] = []
+    transport = RetryTransport(
+        httpx.MockTransport(_cut_then_whole()), sleep=sleeps.append, jitter=lambda: 0.0
+    )
+    response = transport.handle_request(httpx.Request("GET", "https://om.test/x"))
+    assert (response.json(), sleeps) == ({"a": 1}, [0.5])
+
+    async def run() -> tuple[Any, list[float]]:
+        slept: list[float] = []
+
+        async def sleep(seconds: float) -> None:
+            slept.append(seconds)
+
+        atransport = AsyncRetryTransport(
+            httpx.MockTransport(_cut_then_whole()), sleep=sleep, jitter=lambda: 0.0
+        )
+        aresponse = await atransport.handle_async_request(httpx.Request("GET", "https://om.test/x"))
+        return aresponse.json(), slept
+
+    assert asyncio.run(run()) == ({"a": 1}, [0.5])

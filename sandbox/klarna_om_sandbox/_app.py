@@ -1,0 +1,447 @@
+"""The sandbox's HTTP layer: Klarna's five operations, getOrder, seeding and fault injection.
+
+Order of work for each Klarna request: Basic auth (401), injected faults, idempotency replay or
+in-flight 409, validation against spec/ (400 naming the field), Klarna's rules, then one atomic
+commit of the order and the stored response. It must never answer 5xx unless a fault asks it to.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import datetime as dt
+import hmac
+import json
+import re
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+from urllib.parse import quote
+
+import attrs
+from openapi_core.contrib.starlette.requests import StarletteOpenAPIRequest
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from . import _rules
+from ._rules import SandboxError
+from ._spec import openapi
+from ._store import Store, StoredResponse
+
+IDEMPOTENCY_HEADER = "Klarna-Idempotency-Key"
+RETENTION_SECONDS = 24 * 3600
+FAULT_KINDS = ("drop_after_commit", "drop_before_commit", "status", "delay_ms", "html_502")
+OPERATIONS = (
+    "refundOrder",
+    "getRefund",
+    "releaseRemainingAuthorization",
+    "getOptionsForExtendDueDate",
+    "extendDueDate",
+    "getOrder",
+)
+_RAW_SEND = "klarna_om_sandbox.raw_send"
+_BASE = "/ordermanagement/v1/orders/{order_id}"
+
+
+@attrs.define
+class Fault:
+    """An injected failure for the next ``count`` requests of ``operation`` ("*" for any)."""
+
+    operation: str
+    kind: str
+    count: int
+    status: int | None = None
+    retry_after: int | None = None
+    delay_ms: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fault as JSON data, without unset options."""
+        return {k: v for k, v in attrs.asdict(self).items() if v is not None}
+
+
+class _Drop(Response):
+    """Closes the connection without sending a response (a lost response, as a client sees it)."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=599)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raw_send = scope.get(_RAW_SEND)
+        transport = getattr(getattr(raw_send, "__self__", None), "transport", None)
+        if transport is None:  # not under uvicorn (e.g. an in-process ASGI client)
+            raise ConnectionAbortedError("sandbox fault: connection dropped")
+        transport.abort()
+        for _ in range(3):  # let uvicorn see the connection as lost before the app returns
+            await asyncio.sleep(0)
+
+
+def error_response(
+    status: int, code: str, *messages: str, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    """Klarna's error body with a fresh correlation id."""
+    return JSONResponse(
+        {"error_code": code, "error_messages": list(messages), "correlation_id": str(uuid.uuid4())},
+        status_code=status,
+        headers=headers,
+    )
+
+
+class Sandbox:
+    """The sandbox's state and rules behind an ASGI app (``.app``)."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        credentials: Mapping[str, str] | None = None,
+        id_factory: Callable[[], str] = lambda: str(uuid.uuid4()),
+    ) -> None:
+        self.store = store
+        self.credentials = dict(credentials or {"sandbox": "sandbox"})
+        self.new_id = id_factory
+        self.faults: list[Fault] = []
+        self.app = self._build_app()
+
+    # --- helpers used by the routes and by SandboxServer ---
+
+    def now(self) -> str:
+        """The store clock's time as ISO 8601 UTC."""
+        moment = dt.datetime.fromtimestamp(self.store.clock(), dt.UTC)
+        return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+    def seed_order(self, seed: Mapping[str, Any]) -> dict[str, Any]:
+        """Create an order (see ``_rules.new_order``); return ``{order_id, capture_ids}``."""
+        captures = seed.get("captures") if isinstance(seed, Mapping) else None
+        count = len(captures) if isinstance(captures, list) else 0
+        order = _rules.new_order(
+            seed,
+            order_id=self.new_id(),
+            capture_ids=[self.new_id() for _ in range(count)],
+            now=self.now(),
+        )
+        with self.store.transaction() as db:
+            self.store.put_order(db, order)
+        return {
+            "order_id": order["order_id"],
+            "capture_ids": [c["capture_id"] for c in order["captures"]],
+        }
+
+    def add_fault(self, spec: Mapping[str, Any]) -> Fault:
+        """Validate and register a fault."""
+        operation, kind, count = spec.get("operation"), spec.get("kind"), spec.get("count", 1)
+        if operation != "*" and operation not in OPERATIONS:
+            raise SandboxError(400, "BAD_VALUE", "Bad value: operation")
+        if kind not in FAULT_KINDS:
+            raise SandboxError(400, "BAD_VALUE", "Bad value: kind")
+        fault = Fault(
+            operation=str(operation), kind=str(kind), count=_bounded(count, "count", 1, 1000)
+        )
+        if kind == "status":
+            fault.status = _bounded(spec.get("status"), "status", 400, 599)
+            if "retry_after" in spec:
+                fault.retry_after = _bounded(spec["retry_after"], "retry_after", 0, 3600)
+        if kind == "delay_ms":
+            fault.delay_ms = _bounded(spec.get("delay_ms"), "delay_ms", 0, 30_000)
+        self.faults.append(fault)
+        return fault
+
+    def take_fault(self, operation: str) -> Fault | None:
+        """Use up one count of the first fault for ``operation``."""
+        for fault in self.faults:
+            if fault.count > 0 and fault.operation in ("*", operation):
+                fault.count -= 1
+                return fault
+        return None
+
+    def reset(self) -> None:
+        """Forget every order, idempotency record and fault."""
+        self.store.reset()
+        self.faults.clear()
+
+    # --- HTTP ---
+
+    def _authorized(self, request: Request) -> str | None:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "basic":
+            return None
+        try:
+            decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, ValueError):
+            return None
+        username, _, password = decoded.partition(":")
+        expected = self.credentials.get(username)
+        if expected is None or not hmac.compare_digest(expected.encode(), password.encode()):
+            return None
+        return username  # idempotency keys are scoped per credentials
+
+    def _build_app(self) -> ASGIApp:
+        def klarna(operation: str) -> Callable[[Request], Awaitable[Response]]:
+            async def endpoint(request: Request) -> Response:
+                return await self._klarna(request, operation)
+
+            return endpoint
+
+        def sandbox(
+            handler: Callable[[Request, Any], Response],
+        ) -> Callable[[Request], Awaitable[Response]]:
+            async def endpoint(request: Request) -> Response:
+                if self._authorized(request) is None:
+                    return _unauthorized()
+                body = await request.body()
+                try:
+                    data = json.loads(body) if body else {}
+                    return handler(request, data)
+                except ValueError:
+                    return error_response(400, "BAD_VALUE", "Bad value: request body is not JSON")
+                except SandboxError as err:
+                    return error_response(err.status, err.error_code, err.message)
+
+            return endpoint
+
+        routes = [
+            Route(f"{_BASE}/refunds", klarna("refundOrder"), methods=["POST"]),
+            Route(f"{_BASE}/refunds/{{refund_id}}", klarna("getRefund"), methods=["GET"]),
+            Route(
+                f"{_BASE}/release-remaining-authorization",
+                klarna("releaseRemainingAuthorization"),
+                methods=["POST"],
+            ),
+            Route(
+                f"{_BASE}/captures/{{capture_id}}/extend-due-date-options",
+                klarna("getOptionsForExtendDueDate"),
+                methods=["GET"],
+            ),
+            Route(
+                f"{_BASE}/captures/{{capture_id}}/extend-due-date",
+                klarna("extendDueDate"),
+                methods=["PATCH"],
+            ),
+            Route(_BASE, klarna("getOrder"), methods=["GET"]),
+            Route("/sandbox/orders", sandbox(self._seed), methods=["POST"]),
+            Route("/sandbox/reset", sandbox(self._reset), methods=["POST"]),
+            Route("/sandbox/faults", sandbox(self._faults), methods=["GET", "POST"]),
+        ]
+        app = Starlette(
+            routes=routes,
+            exception_handlers={HTTPException: _http_exception, Exception: _unexpected},
+        )
+
+        async def outer(scope: Scope, receive: Receive, send: Send) -> None:
+            scope[_RAW_SEND] = send  # what _Drop needs to close the connection
+            await app(scope, receive, send)
+
+        return outer
+
+    def _seed(self, request: Request, data: Any) -> Response:
+        return JSONResponse(self.seed_order(data), status_code=201)
+
+    def _reset(self, request: Request, data: Any) -> Response:
+        self.reset()
+        return Response(status_code=204)
+
+    def _faults(self, request: Request, data: Any) -> Response:
+        if request.method == "POST":
+            if not isinstance(data, dict):
+                raise SandboxError(400, "BAD_VALUE", "Bad value: request body")
+            self.add_fault(data)
+        listed = [f.to_dict() for f in self.faults if f.count > 0]
+        return JSONResponse(
+            {"faults": listed}, status_code=201 if request.method == "POST" else 200
+        )
+
+    async def _klarna(self, request: Request, operation: str) -> Response:
+        user = self._authorized(request)
+        if user is None:
+            return _unauthorized()
+        fault = self.take_fault(operation)
+        if fault is not None and fault.kind in ("status", "html_502", "drop_before_commit"):
+            return _fault_response(fault)
+        body = await request.body()
+        key = request.headers.get(IDEMPOTENCY_HEADER) if request.method != "GET" else None
+        if key is not None:
+            claim = self.store.claim(user, key, RETENTION_SECONDS)
+            if claim.state == "in_flight":
+                return error_response(
+                    409,
+                    "CONFLICT",
+                    "A request with this Klarna-Idempotency-Key is still being processed.",
+                )
+            if claim.response is not None:
+                return _replay(claim.response)
+        completed = False
+        try:
+            if fault is not None and fault.kind == "delay_ms":
+                await asyncio.sleep((fault.delay_ms or 0) / 1000)
+            data = await self._validated(request, body, operation)
+            response, completed = self._apply(request, operation, data, user, key)
+        except SandboxError as err:
+            response = error_response(err.status, err.error_code, err.message)
+        finally:
+            if key is not None and not completed:
+                self.store.release(user, key)
+        if fault is not None and fault.kind == "drop_after_commit":
+            return _Drop()
+        return response
+
+    async def _validated(self, request: Request, body: bytes, operation: str) -> Any:
+        if operation == "getOrder":
+            return None
+        data = None
+        if body:
+            try:
+                data = json.loads(body)
+            except (ValueError, UnicodeDecodeError):
+                raise SandboxError(
+                    400, "BAD_VALUE", "Bad value: request body is not valid JSON"
+                ) from None
+        result = openapi().unmarshal_request(StarletteOpenAPIRequest(request, body or None))
+        if result.errors:
+            raise SandboxError(400, "BAD_VALUE", _describe(next(iter(result.errors))))
+        return data
+
+    def _apply(
+        self, request: Request, operation: str, data: Any, user: str, key: str | None
+    ) -> tuple[Response, bool]:
+        """Run the rules and commit the order with the stored response in one transaction."""
+        order_id = request.path_params["order_id"]
+        with self.store.transaction() as db:
+            order = self.store.get_order(order_id)
+            try:
+                if order is None:
+                    raise _order_not_found(operation, order_id)
+                stored = self._operate(request, operation, order, data)
+            except SandboxError as err:
+                if err.status not in (403, 404) or key is None:
+                    raise
+                # A business refusal is an outcome: replayed for the same key, like a success.
+                stored = _stored(error_response(err.status, err.error_code, err.message))
+            else:
+                if request.method != "GET":
+                    assert order is not None
+                    self.store.put_order(db, order)
+            if key is not None:
+                self.store.complete(db, user, key, stored)
+        return _replay(stored), key is not None
+
+    def _operate(
+        self, request: Request, operation: str, order: dict[str, Any], data: Any
+    ) -> StoredResponse:
+        params = request.path_params
+        if operation == "refundOrder":
+            record = _rules.refund(order, data, refund_id=self.new_id(), now=self.now())
+            path = (
+                f"/ordermanagement/v1/orders/{quote(order['order_id'], safe='')}/refunds/"
+                f"{record['refund_id']}"
+            )
+            location = str(request.base_url).rstrip("/") + path
+            return StoredResponse(
+                201, [("location", location), ("refund-id", record["refund_id"])], b""
+            )
+        if operation == "getRefund":
+            return _stored(JSONResponse(_rules.find_refund(order, params["refund_id"])))
+        if operation == "releaseRemainingAuthorization":
+            _rules.release(order)
+            return StoredResponse(204, [], b"")
+        if operation == "getOptionsForExtendDueDate":
+            return _stored(JSONResponse(_rules.extend_options(order, params["capture_id"])))
+        if operation == "extendDueDate":
+            _rules.extend(order, params["capture_id"], data["number_of_days"])
+            return StoredResponse(204, [], b"")
+        return _stored(JSONResponse(_rules.public_order(order)))  # getOrder
+
+
+def _bounded(value: Any, name: str, low: int, high: int) -> int:
+    if type(value) is not int or not low <= value <= high:
+        raise SandboxError(400, "BAD_VALUE", f"Bad value: {name}")
+    return value
+
+
+def _order_not_found(operation: str, order_id: str) -> SandboxError:
+    text = f"Order {order_id[:61] + '...' if len(order_id) > 64 else order_id} cannot be found"
+    code = "NOT_FOUND" if operation in ("refundOrder", "getRefund") else "NO_SUCH_ORDER"
+    return SandboxError(404, code, text)
+
+
+def _stored(response: Response) -> StoredResponse:
+    headers = [(k, v) for k, v in response.headers.items() if k == "content-type"]
+    return StoredResponse(response.status_code, headers, bytes(response.body))
+
+
+def _replay(stored: StoredResponse) -> Response:
+    return Response(content=stored.body, status_code=stored.status, headers=dict(stored.headers))
+
+
+def _unauthorized() -> Response:
+    return error_response(
+        401,
+        "UNAUTHORIZED",
+        "Missing or wrong credentials.",
+        headers={"WWW-Authenticate": 'Basic realm="klarna-om sandbox"'},
+    )
+
+
+def _fault_response(fault: Fault) -> Response:
+    if fault.kind == "html_502":
+        return HTMLResponse(
+            "<html><head><title>502 Bad Gateway</title></head><body>"
+            "<h1>502 Bad Gateway</h1></body></html>",
+            status_code=502,
+        )
+    if fault.kind == "drop_before_commit":
+        return _Drop()
+    status = fault.status or 503
+    headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else None
+    codes = {
+        429: "TOO_MANY_REQUESTS",
+        500: "INTERNAL_SERVER_ERROR",
+        503: "TEMPORARILY_UNAVAILABLE",
+        502: "TEMPORARILY_UNAVAILABLE",
+        504: "TEMPORARILY_UNAVAILABLE",
+        409: "CONFLICT",
+    }
+    return error_response(
+        status, codes.get(status, "SANDBOX_FAULT"), "Injected by the sandbox.", headers=headers
+    )
+
+
+_REQUIRED = re.compile(r"'(.+)' is a required property")
+
+
+def _describe(error: Exception) -> str:
+    """'Bad value: <field>' for an openapi-core validation error."""
+    name = getattr(error, "name", None)  # parameter errors
+    if isinstance(name, str):
+        return f"Bad value: {name}"
+    cause = error.__cause__
+    schema_errors = getattr(cause, "schema_errors", None)
+    if not schema_errors:
+        return (
+            "Bad value: request body"
+            if "Body" in type(error).__name__
+            else f"Bad value: {type(error).__name__}"
+        )
+    first = min(schema_errors, key=lambda e: len(e.path))
+    parts = [str(p) for p in first.path]
+    missing = _REQUIRED.match(first.message)
+    if first.validator == "required" and missing:
+        parts.append(missing.group(1))
+    field = ""
+    for part in parts:
+        field += f"[{part}]" if part.isdigit() else (f".{part}" if field else part)
+    return f"Bad value: {field or 'request body'}"
+
+
+async def _http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(exc.status_code, "BAD_REQUEST")
+    return error_response(exc.status_code, code, str(exc.detail))
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    return error_response(500, "INTERNAL_SERVER_ERROR", "Unexpected sandbox error.")

@@ -1,0 +1,144 @@
+"""Runs the sandbox under uvicorn in a background thread (tests, the demo) or for the CLI."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from types import TracebackType
+from typing import Any, Self
+
+import uvicorn
+
+from ._app import Fault, Sandbox
+from ._rules import SandboxError
+from ._store import Store
+
+
+def build_sandbox(
+    *,
+    db: str | None = None,
+    username: str = "sandbox",
+    password: str = "sandbox",  # noqa: S107 (the sandbox's documented default)
+    clock: Callable[[], float] = time.time,
+    extra_credentials: Mapping[str, str] | None = None,
+) -> Sandbox:
+    """A sandbox over an in-memory store, or over the SQLite file ``db``."""
+    credentials = {**(extra_credentials or {}), username: password}
+    return Sandbox(Store(db, clock=clock), credentials=credentials)
+
+
+class SandboxServer:
+    """The sandbox on a free loopback port, in a thread: ``with SandboxServer() as sb: ...``."""
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        db: str | None = None,
+        username: str = "sandbox",
+        password: str = "sandbox",  # noqa: S107 (the sandbox's documented default)
+        clock: Callable[[], float] = time.time,
+        extra_credentials: Mapping[str, str] | None = None,
+    ) -> None:
+        self.sandbox = build_sandbox(
+            db=db,
+            username=username,
+            password=password,
+            clock=clock,
+            extra_credentials=extra_credentials,
+        )
+        self.username = username
+        self.password = password
+        self._host, self._port = host, port
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self.base_url = ""
+
+    def start(self) -> Self:
+        """Bind, start serving in a daemon thread and wait until the server accepts requests."""
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self._host, self._port))
+        host, port = sock.getsockname()[:2]
+        self.base_url = f"http://{host}:{port}"
+        config = uvicorn.Config(
+            self.sandbox.app, log_level="warning", lifespan="off", access_log=False
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run,
+            kwargs={"sockets": [sock]},
+            name="klarna-om-sandbox",
+            daemon=True,
+        )
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the sandbox did not start")
+            time.sleep(0.005)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the store."""
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(timeout=10)
+            self._server = self._thread = None
+        self.sandbox.store.close()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def create_order(
+        self,
+        order_amount: int,
+        *,
+        purchase_currency: str = "EUR",
+        order_lines: Sequence[Mapping[str, Any]] = (),
+        captures: Sequence[Mapping[str, Any]] = (),
+        cancelled: bool = False,
+    ) -> dict[str, Any]:
+        """Seed an order (captures: ``[{captured_amount, order_lines}]``).
+
+        Returns ``{"order_id": ..., "capture_ids": [...]}``; raises ``SandboxError`` on a bad seed.
+        """
+        return self.sandbox.seed_order(
+            {
+                "order_amount": order_amount,
+                "purchase_currency": purchase_currency,
+                "order_lines": list(order_lines),
+                "captures": [dict(c) for c in captures],
+                "cancelled": cancelled,
+            }
+        )
+
+    def get_order(self, order_id: str) -> dict[str, Any]:
+        """The order as Klarna's getOrder shows it."""
+        from ._rules import public_order
+
+        order = self.sandbox.store.get_order(order_id)
+        if order is None:
+            raise SandboxError(404, "NO_SUCH_ORDER", "no such order")
+        return public_order(order)
+
+    def add_fault(self, operation: str, kind: str, count: int = 1, **options: int) -> Fault:
+        """Inject a fault (see ``POST /sandbox/faults``)."""
+        return self.sandbox.add_fault(
+            {"operation": operation, "kind": kind, "count": count, **options}
+        )
+
+    def reset(self) -> None:
+        """Forget every order, idempotency record and fault."""
+        self.sandbox.reset()

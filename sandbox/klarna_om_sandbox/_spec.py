@@ -1,0 +1,50 @@
+"""Loads spec/ for request validation: the sandbox checks requests against the spec itself.
+
+The spec travels inside the wheel (``klarna_om_sandbox/spec/``); in a checkout it is read from
+the repository's ``spec/``. The servers list is replaced by ``/`` so any host validates.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from openapi_core import OpenAPI
+
+SPEC_NAME = "klarna-ordermanagement.yaml"
+
+
+def spec_path() -> Path:
+    """Where the spec is: inside the installed package, else the checkout's spec/ folder."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "spec" / SPEC_NAME, here.parents[1] / "spec" / SPEC_NAME):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"{SPEC_NAME} is neither in the package nor in the checkout")
+
+
+@cache
+def load_spec() -> dict[str, Any]:
+    """The spec as data, with ``servers`` replaced by ``/`` (cached, do not mutate)."""
+    with spec_path().open(encoding="utf-8") as f:
+        data: dict[str, Any] = yaml.safe_load(f)
+    data["servers"] = [{"url": "/"}]
+    return data
+
+
+@cache
+def openapi() -> OpenAPI:
+    """The openapi-core object that validates requests against the spec."""
+    return OpenAPI.from_dict(load_spec())
+
+
+def operation_ids() -> dict[tuple[str, str], str]:
+    """Map (METHOD, path template) to operationId for every operation of the spec."""
+    found = {}
+    for path, item in load_spec()["paths"].items():
+        for method, op in item.items():
+            if isinstance(op, dict) and "operationId" in op:
+                found[(method.upper(), path)] = op["operationId"]
+    return found

@@ -1,0 +1,90 @@
+"""The client against the sandbox on a loopback port (the ``klarna_sandbox`` plugin fixture).
+
+Retries use a recording sleep: no test sleeps for the backoff.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from klarna_om import KlarnaOrderManagement, RetryPolicy, RetryTransport
+from klarna_om_sandbox import SandboxServer
+
+TSHIRT: dict[str, Any] = {
+    "name": "T-Shirt",
+    "type": "physical",
+    "reference": "TS-1",
+    "quantity": 1,
+    "unit_price": 10000,
+    "total_amount": 10000,
+}
+JEANS: dict[str, Any] = {
+    "name": "Jeans",
+    "type": "physical",
+    "reference": "JE-1",
+    "quantity": 1,
+    "unit_price": 20000,
+    "total_amount": 20000,
+}
+ClientFactory = Callable[..., KlarnaOrderManagement]
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    return []
+
+
+@pytest.fixture
+def make_client(klarna_sandbox: SandboxServer, sleeps: list[float]) -> Iterator[ClientFactory]:
+    made: list[KlarnaOrderManagement] = []
+
+    def make(
+        *,
+        password: str | None = None,
+        username: str | None = None,
+        policy: RetryPolicy | None = None,
+        **kwargs: Any,
+    ) -> KlarnaOrderManagement:
+        transport = RetryTransport(
+            httpx.HTTPTransport(), policy=policy or RetryPolicy(), sleep=sleeps.append
+        )
+        client = KlarnaOrderManagement(
+            username or klarna_sandbox.username,
+            password or klarna_sandbox.password,
+            base_url=klarna_sandbox.base_url,
+            transport=transport,
+            **kwargs,
+        )
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        client.close()
+
+
+@pytest.fixture
+def client(make_client: ClientFactory) -> KlarnaOrderManagement:
+    return make_client()
+
+
+@pytest.fixture
+def raw(klarna_sandbox: SandboxServer) -> Iterator[httpx.Client]:
+    """A plain httpx client with the sandbox's credentials, for requests the client refuses."""
+    with httpx.Client(
+        base_url=klarna_sandbox.base_url, auth=(klarna_sandbox.username, klarna_sandbox.password)
+    ) as http:
+        yield http
+
+
+def one_capture_order(sandbox: SandboxServer, *lines: dict[str, Any]) -> dict[str, Any]:
+    """An order captured in full by one capture of ``lines`` (default: one T-shirt)."""
+    lines = lines or (TSHIRT,)
+    total = sum(line["total_amount"] for line in lines)
+    return sandbox.create_order(
+        total, order_lines=lines, captures=[{"captured_amount": total, "order_lines": list(lines)}]
+    )

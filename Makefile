@@ -3,7 +3,7 @@
 SHELL := bash
 VENV := .venv/bin
 
-.PHONY: help install demo sandbox generate check-generated lint-spec lint typecheck unit test clean
+.PHONY: help install demo sandbox bench generate check-generated lint-spec lint typecheck unit test clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -16,6 +16,11 @@ demo: install ## the main job: every operation against the embedded sandbox, as 
 
 sandbox: install ## serve the sandbox on 127.0.0.1:8089 (ARGS="--db sandbox.sqlite3" to persist)
 	@$(VENV)/klarna-om-sandbox $(ARGS)
+
+bench: install ## measure: sandbox refunds per second over loopback, generation time
+	@$(VENV)/python bench/sandbox_throughput.py --seconds 5
+	@$(VENV)/python bench/sandbox_throughput.py --seconds 5 --threads 4
+	@bash -c 'time scripts/generate.sh' 2>&1 | grep real
 
 generate: install ## regenerate generated/klarna_om_generated from spec/ (delete, generate, stamp)
 	@scripts/generate.sh

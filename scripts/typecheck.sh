@@ -3,5 +3,5 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-.venv/bin/mypy --strict overrides/klarna_om sandbox/klarna_om_sandbox tests scripts
+.venv/bin/mypy --strict overrides/klarna_om sandbox/klarna_om_sandbox tests scripts bench
 .venv/bin/mypy --strict generated/klarna_om_generated

@@ -45,6 +45,8 @@ OPERATIONS = (
     "getOrder",
 )
 _RAW_SEND = "klarna_om_sandbox.raw_send"
+#: Marks a response made by an injected fault (it may break the spec on purpose).
+FAULT_HEADER = "Klarna-Om-Sandbox-Fault"
 _BASE = "/ordermanagement/v1/orders/{order_id}"
 
 
@@ -115,16 +117,24 @@ class Sandbox:
         return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
     def seed_order(self, seed: Mapping[str, Any]) -> dict[str, Any]:
-        """Create an order (see ``_rules.new_order``); return ``{order_id, capture_ids}``."""
-        captures = seed.get("captures") if isinstance(seed, Mapping) else None
-        count = len(captures) if isinstance(captures, list) else 0
-        order = _rules.new_order(
-            seed,
-            order_id=self.new_id(),
-            capture_ids=[self.new_id() for _ in range(count)],
-            now=self.now(),
-        )
+        """Create an order (see ``_rules.new_order``); return ``{order_id, capture_ids}``.
+
+        ``order_id`` and each capture's ``capture_id`` may be given (for repeatable tests);
+        otherwise they are new UUIDs.
+        """
+        if not isinstance(seed, Mapping):
+            raise SandboxError(400, "BAD_VALUE", "Bad value: request body")
+        captures = seed.get("captures")
+        captures = captures if isinstance(captures, list) else []
+        order_id = _given_id(seed, "order_id") or self.new_id()
+        capture_ids = [
+            (_given_id(c, "capture_id") if isinstance(c, Mapping) else None) or self.new_id()
+            for c in captures
+        ]
+        order = _rules.new_order(seed, order_id=order_id, capture_ids=capture_ids, now=self.now())
         with self.store.transaction() as db:
+            if self.store.get_order(order_id) is not None:
+                raise SandboxError(400, "BAD_VALUE", "Bad value: order_id is taken")
             self.store.put_order(db, order)
         return {
             "order_id": order["order_id"],
@@ -356,6 +366,15 @@ class Sandbox:
         return _stored(JSONResponse(_rules.public_order(order)))  # getOrder
 
 
+def _given_id(data: Mapping[str, Any], name: str) -> str | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not 0 < len(value) <= 255:
+        raise SandboxError(400, "BAD_VALUE", f"Bad value: {name}")
+    return value
+
+
 def _bounded(value: Any, name: str, low: int, high: int) -> int:
     if type(value) is not int or not low <= value <= high:
         raise SandboxError(400, "BAD_VALUE", f"Bad value: {name}")
@@ -392,11 +411,14 @@ def _fault_response(fault: Fault) -> Response:
             "<html><head><title>502 Bad Gateway</title></head><body>"
             "<h1>502 Bad Gateway</h1></body></html>",
             status_code=502,
+            headers={FAULT_HEADER: fault.kind},
         )
     if fault.kind == "drop_before_commit":
         return _Drop()
     status = fault.status or 503
-    headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else None
+    headers = {FAULT_HEADER: fault.kind}
+    if fault.retry_after is not None:
+        headers["Retry-After"] = str(fault.retry_after)
     codes = {
         429: "TOO_MANY_REQUESTS",
         500: "INTERNAL_SERVER_ERROR",

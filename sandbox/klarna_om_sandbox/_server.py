@@ -109,8 +109,9 @@ class SandboxServer:
         order_lines: Sequence[Mapping[str, Any]] = (),
         captures: Sequence[Mapping[str, Any]] = (),
         cancelled: bool = False,
+        order_id: str | None = None,
     ) -> dict[str, Any]:
-        """Seed an order (captures: ``[{captured_amount, order_lines}]``).
+        """Seed an order (captures: ``[{captured_amount, order_lines, capture_id?}]``).
 
         Returns ``{"order_id": ..., "capture_ids": [...]}``; raises ``SandboxError`` on a bad seed.
         """
@@ -121,6 +122,7 @@ class SandboxServer:
                 "order_lines": list(order_lines),
                 "captures": [dict(c) for c in captures],
                 "cancelled": cancelled,
+                "order_id": order_id,
             }
         )
 

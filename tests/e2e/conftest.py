@@ -13,6 +13,7 @@ import pytest
 
 from klarna_om import KlarnaOrderManagement, RetryPolicy, RetryTransport
 from klarna_om_sandbox import SandboxServer
+from tests.contract.openapi_check import SpecCheckingTransport
 
 TSHIRT: dict[str, Any] = {
     "name": "T-Shirt",
@@ -50,7 +51,7 @@ def make_client(klarna_sandbox: SandboxServer, sleeps: list[float]) -> Iterator[
         **kwargs: Any,
     ) -> KlarnaOrderManagement:
         transport = RetryTransport(
-            httpx.HTTPTransport(), policy=policy or RetryPolicy(), sleep=sleeps.append
+            checked_transport(), policy=policy or RetryPolicy(), sleep=sleeps.append
         )
         client = KlarnaOrderManagement(
             username or klarna_sandbox.username,
@@ -76,9 +77,21 @@ def client(make_client: ClientFactory) -> KlarnaOrderManagement:
 def raw(klarna_sandbox: SandboxServer) -> Iterator[httpx.Client]:
     """A plain httpx client with the sandbox's credentials, for requests the client refuses."""
     with httpx.Client(
-        base_url=klarna_sandbox.base_url, auth=(klarna_sandbox.username, klarna_sandbox.password)
+        base_url=klarna_sandbox.base_url,
+        auth=(klarna_sandbox.username, klarna_sandbox.password),
+        transport=checked_transport(requests=False),
     ) as http:
         yield http
+
+
+def checked_transport(*, requests: bool = True) -> SpecCheckingTransport:
+    """A loopback transport whose responses (and, by default, requests) are checked by spec/."""
+    return SpecCheckingTransport(httpx.HTTPTransport(), requests=requests, responses=True)
+
+
+def async_checked_transport() -> SpecCheckingTransport:
+    """The async twin of ``checked_transport``."""
+    return SpecCheckingTransport(httpx.AsyncHTTPTransport(), responses=True)
 
 
 def one_capture_order(sandbox: SandboxServer, *lines: dict[str, Any]) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from klarna_om import (
     RetryPolicy,
 )
 from klarna_om_sandbox import SandboxServer
-from tests.e2e.conftest import TSHIRT, ClientFactory, one_capture_order
+from tests.e2e.conftest import TSHIRT, ClientFactory, checked_transport, one_capture_order
 
 BASE = "/ordermanagement/v1/orders"
 
@@ -115,7 +115,10 @@ def test_keys_expire_after_24_hours() -> None:
     with (
         SandboxServer(clock=lambda: now[0]) as sandbox,
         KlarnaOrderManagement(
-            sandbox.username, sandbox.password, base_url=sandbox.base_url
+            sandbox.username,
+            sandbox.password,
+            base_url=sandbox.base_url,
+            transport=checked_transport(),
         ) as client,
     ):
         order = one_capture_order(sandbox)
@@ -132,7 +135,9 @@ def test_keys_are_scoped_per_credentials() -> None:
     with SandboxServer(extra_credentials={"other-merchant": "pw2"}) as sandbox:
         order = one_capture_order(sandbox)
         clients = [
-            KlarnaOrderManagement(user, pw, base_url=sandbox.base_url)
+            KlarnaOrderManagement(
+                user, pw, base_url=sandbox.base_url, transport=checked_transport()
+            )
             for user, pw in ((sandbox.username, sandbox.password), ("other-merchant", "pw2"))
         ]
         ids = {
@@ -149,7 +154,10 @@ def test_state_survives_a_restart_with_a_database(tmp_path: Path) -> None:
     with (
         SandboxServer(db=db) as sandbox,
         KlarnaOrderManagement(
-            sandbox.username, sandbox.password, base_url=sandbox.base_url
+            sandbox.username,
+            sandbox.password,
+            base_url=sandbox.base_url,
+            transport=checked_transport(),
         ) as client,
     ):
         order = one_capture_order(sandbox)
@@ -157,7 +165,10 @@ def test_state_survives_a_restart_with_a_database(tmp_path: Path) -> None:
     with (
         SandboxServer(db=db) as sandbox,
         KlarnaOrderManagement(
-            sandbox.username, sandbox.password, base_url=sandbox.base_url
+            sandbox.username,
+            sandbox.password,
+            base_url=sandbox.base_url,
+            transport=checked_transport(),
         ) as client,
     ):
         assert client.get_refund(order["order_id"], created.refund_id).refunded_amount == 2500

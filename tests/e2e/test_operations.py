@@ -19,7 +19,14 @@ from klarna_om import (
     ReturnFee,
 )
 from klarna_om_sandbox import SandboxServer
-from tests.e2e.conftest import JEANS, TSHIRT, ClientFactory, one_capture_order
+from tests.e2e.conftest import (
+    JEANS,
+    TSHIRT,
+    ClientFactory,
+    async_checked_transport,
+    checked_transport,
+    one_capture_order,
+)
 
 BASE = "/ordermanagement/v1/orders"
 
@@ -284,7 +291,8 @@ def test_wrong_credentials(make_client: ClientFactory, raw: httpx.Client) -> Non
         {"Authorization": "Bearer x"},
         {"Authorization": "Basic " + "w7w=" * 3},
     ):
-        response = httpx.get(f"{raw.base_url}{BASE}/o/refunds/r", headers=headers)
+        with httpx.Client(transport=checked_transport(requests=False)) as anonymous:
+            response = anonymous.get(f"{raw.base_url}{BASE}/o/refunds/r", headers=headers)
         assert (response.status_code, response.headers["www-authenticate"]) == (
             401,
             'Basic realm="klarna-om sandbox"',
@@ -452,7 +460,10 @@ def test_the_async_client_against_the_sandbox(klarna_sandbox: SandboxServer) -> 
 
     async def flow() -> list[int]:
         async with AsyncKlarnaOrderManagement(
-            klarna_sandbox.username, klarna_sandbox.password, base_url=klarna_sandbox.base_url
+            klarna_sandbox.username,
+            klarna_sandbox.password,
+            base_url=klarna_sandbox.base_url,
+            transport=async_checked_transport(),
         ) as client:
             first = await client.refund_order(order["order_id"], 1000)
             second = await client.refund_order(order["order_id"], 2000)

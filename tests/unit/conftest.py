@@ -20,6 +20,7 @@ from klarna_om import (
     RetryPolicy,
     RetryTransport,
 )
+from tests.contract.openapi_check import SpecCheckingTransport
 
 Handler = Callable[[httpx.Request], httpx.Response]
 USERNAME = "K123456_abcd12345"
@@ -91,7 +92,7 @@ class Harness:
         self, recorder: Recorder, *, policy: RetryPolicy | None = None, **kwargs: Any
     ) -> Any:
         policy = policy or RetryPolicy()
-        mock = httpx.MockTransport(recorder)
+        mock = SpecCheckingTransport(httpx.MockTransport(recorder))
         if self.flavour == "sync":
             transport = RetryTransport(
                 mock, policy=policy, sleep=self.sleeps.append, jitter=lambda: 0.0

@@ -22,6 +22,7 @@ from klarna_om import (
     PermissionDeniedError,
     derive_idempotency_key,
 )
+from tests.contract.openapi_check import SpecCheckingTransport
 from tests.unit.conftest import PASSWORD, USERNAME, Harness, Recorder, created, error_response
 
 BASE = "/ordermanagement/v1/orders"
@@ -263,12 +264,14 @@ def test_context_managers_close_the_transport() -> None:
         async def aclose(self) -> None:
             closed.append("async")
 
-    with KlarnaOrderManagement("u", "p", transport=Transport(lambda r: created())) as client:
+    with KlarnaOrderManagement(
+        "u", "p", transport=SpecCheckingTransport(Transport(lambda r: created()))
+    ) as client:
         assert client.refund_order("o-1", 1).refund_id == "r-1"
 
     async def use() -> None:
         async with AsyncKlarnaOrderManagement(
-            "u", "p", transport=Transport(lambda r: created())
+            "u", "p", transport=SpecCheckingTransport(Transport(lambda r: created()))
         ) as aclient:
             assert (await aclient.refund_order("o-1", 1)).refund_id == "r-1"
 
@@ -341,7 +344,9 @@ def test_the_hook_adds_a_key_to_writes_sent_through_the_generated_api() -> None:
     from klarna_om_generated.api.orders import release_remaining_authorization
 
     rec = Recorder(httpx.Response(204))
-    with KlarnaOrderManagement("u", "p", transport=httpx.MockTransport(rec)) as client:
+    with KlarnaOrderManagement(
+        "u", "p", transport=SpecCheckingTransport(httpx.MockTransport(rec))
+    ) as client:
         release_remaining_authorization.sync_detailed("o-1", client=client._api)
     assert len(rec.keys) == 1 and rec.keys[0] is not None and len(rec.keys[0]) == 36
 

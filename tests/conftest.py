@@ -1,0 +1,24 @@
+"""Session-wide: report how much traffic was checked against spec/, and fail on any violation."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.contract import openapi_check
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    checker = openapi_check._checker
+    if checker is None:
+        return
+    terminalreporter.write_line(
+        f"spec/ contract: {checker.requests} client requests and {checker.responses} sandbox "
+        f"responses validated with openapi-core ({checker.outside_spec} outside the spec and "
+        f"{checker.injected_faults} injected faults skipped), {len(checker.violations)} violations"
+    )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    checker = openapi_check._checker
+    if checker is not None and checker.violations and exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

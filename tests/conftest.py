@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import sys
+from collections import Counter
+
 import pytest
 
 from tests.contract import openapi_check
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    schemathesis_run = sys.modules.get("tests.contract.test_schemathesis")
+    if schemathesis_run is not None:
+        calls = schemathesis_run.CALLS
+        stateful = sum(n for k, n in calls.items() if k.startswith("stateful "))
+        terminalreporter.write_line(
+            f"schemathesis: {sum(calls.values()) - stateful} generated cases and {stateful} "
+            f"stateful calls against the sandbox; by status: "
+            f"{dict(sorted(Counter(k.rsplit(' ', 1)[1] for k in calls.elements()).items()))}"
+        )
     checker = openapi_check._checker
     if checker is None:
         return

@@ -143,7 +143,9 @@ def refund(
         )
     if lines and sum(line["total_amount"] for line in lines) != amount:
         raise SandboxError(
-            400, "BAD_VALUE", "Bad value: order_lines (total_amount must add up to refunded_amount)"
+            403,
+            "REFUND_NOT_ALLOWED",
+            "Order lines do not add up to refunded_amount. Refund not possible.",
         )
     if any(line.get("type") == RETURN_FEE for line in lines) and not (
         len(order["captures"]) == 1 and order["captured_amount"] == order["order_amount"]

@@ -133,9 +133,14 @@ def test_lines_must_add_up_to_the_refunded_amount(
         f"{BASE}/{order['order_id']}/refunds",
         json={"refunded_amount": 9000, "order_lines": [TSHIRT]},
     )
-    assert (response.status_code, response.json()["error_messages"]) == (
-        400,
-        ["Bad value: order_lines (total_amount must add up to refunded_amount)"],
+    assert (
+        response.status_code,
+        response.json()["error_code"],
+        response.json()["error_messages"],
+    ) == (
+        403,
+        "REFUND_NOT_ALLOWED",
+        ["Order lines do not add up to refunded_amount. Refund not possible."],
     )
 
 

@@ -3,7 +3,7 @@
 SHELL := bash
 VENV := .venv/bin
 
-.PHONY: help install demo sandbox bench generate check-generated lint-spec lint typecheck unit test clean
+.PHONY: help install demo sandbox bench generate check-generated lint-spec spec-diff contract docs lint typecheck unit test clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -30,6 +30,17 @@ check-generated: install ## fail if generated/ differs from what spec/ generates
 
 lint-spec: install ## validate spec/ (openapi-spec-validator, Spectral); fails on any warning
 	@scripts/lint-spec.sh
+
+spec-diff: install ## classify spec changes since BASE (default: before the last spec change)
+	@$(VENV)/python scripts/spec_gate.py $(BASE)
+
+contract: install ## the contract layers alone: lint-spec, spec-diff, openapi-core, schemathesis, Prism
+	@scripts/lint-spec.sh
+	@$(VENV)/python scripts/spec_gate.py
+	@$(VENV)/python -m pytest tests/contract tests/e2e
+
+docs: install ## build the self-contained HTML API reference into docs/build/
+	@scripts/docs.sh
 
 lint: install ## ruff check and format check of the handwritten code
 	@$(VENV)/ruff check . && $(VENV)/ruff format --check .

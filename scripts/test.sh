@@ -8,4 +8,5 @@ step "ruff";            .venv/bin/ruff check . && .venv/bin/ruff format --check 
 step "mypy --strict";   scripts/typecheck.sh
 step "check-generated"; scripts/check-generated.sh
 step "lint-spec";       scripts/lint-spec.sh
+step "spec-diff";       .venv/bin/python scripts/spec_gate.py
 step "pytest";          scripts/pytest.sh

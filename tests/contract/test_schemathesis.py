@@ -61,7 +61,11 @@ schema.config.update(
 )
 
 SETTINGS = settings(
-    max_examples=40, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
 )
 
 
@@ -129,6 +133,7 @@ def test_stateful_run_follows_refund_id_to_get_refund() -> None:
             max_examples=25,
             deadline=None,
             derandomize=True,
+            database=None,
             stateful_step_count=6,
             suppress_health_check=list(HealthCheck),
         )

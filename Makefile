@@ -28,7 +28,7 @@ generate: install ## regenerate generated/klarna_om_generated from spec/ (delete
 check-generated: install ## fail if generated/ differs from what spec/ generates
 	@scripts/check-generated.sh
 
-lint-spec: install ## validate spec/ (openapi-spec-validator, Spectral); fails on any warning
+lint-spec: install ## validate spec/ (openapi-spec-validator, Spectral, Redocly); fails on any warning
 	@scripts/lint-spec.sh
 
 spec-diff: install ## classify spec changes since BASE (default: before the last spec change)
@@ -51,7 +51,7 @@ typecheck: install ## mypy --strict on the handwritten code and on generated/
 unit: install ## pytest only (all tiers), with the coverage report of overrides/
 	@scripts/pytest.sh
 
-test: install ## everything CI runs: lint, typecheck, check-generated, lint-spec, pytest
+test: install ## everything CI runs: lint, typecheck, check-generated, lint-spec, spec-diff, pytest
 	@scripts/test.sh
 
 clean: ## remove the venv, node_modules and caches

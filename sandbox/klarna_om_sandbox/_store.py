@@ -107,6 +107,14 @@ class Store:
             )
         return Claim("new")
 
+    def key_state(self, scope: str, key: str) -> str | None:
+        """``"in_flight"``, ``"done"`` or None: what the store holds for ``key`` (for tests)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT state FROM idempotency WHERE scope = ? AND key = ?", (scope, key)
+            ).fetchone()
+        return None if row is None else str(row[0])
+
     def release(self, scope: str, key: str) -> None:
         """Give up a claim without storing a response (the request had no lasting effect)."""
         with self.transaction() as db:

@@ -90,7 +90,7 @@ def test_a_duplicate_while_the_first_is_in_flight_gets_409(
     klarna_sandbox: SandboxServer, make_client: ClientFactory
 ) -> None:
     order = one_capture_order(klarna_sandbox)
-    klarna_sandbox.add_fault("refundOrder", "delay_ms", delay_ms=400)
+    klarna_sandbox.add_fault("refundOrder", "delay_ms", delay_ms=500)
     results: list[RefundCreated] = []
     slow = threading.Thread(
         target=lambda: results.append(
@@ -98,10 +98,9 @@ def test_a_duplicate_while_the_first_is_in_flight_gets_409(
         )
     )
     slow.start()
-    deadline = time.monotonic() + 5
-    while klarna_sandbox.sandbox.faults[0].count != 0 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    time.sleep(0.1)  # the slow request now holds the key
+    store, deadline = klarna_sandbox.sandbox.store, time.monotonic() + 10
+    while store.key_state("sandbox", "same") != "in_flight" and time.monotonic() < deadline:
+        time.sleep(0.005)  # until the slow request holds the key
     with pytest.raises(ConflictError) as info:
         make_client().refund_order(order["order_id"], 500, idempotency_key="same")
     slow.join(10)

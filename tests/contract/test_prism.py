@@ -22,6 +22,7 @@ from klarna_om import KlarnaOrderManagement, NotFoundError, PermissionDeniedErro
 from klarna_om_sandbox import SandboxServer
 from tests.contract.openapi_check import SpecCheckingTransport
 from tests.contract.spec_tools import SPEC_PATH
+from tests.data import TOMATOES
 
 ROOT = Path(__file__).resolve().parents[2]
 PRISM = ROOT / "node_modules" / ".bin" / "prism"
@@ -125,20 +126,7 @@ def test_the_five_operations_against_the_mock(prism_mock: str) -> None:
         "description": "Returned 5 kg of tomatoes",
         "reference": "refund-2026-0001",
         "credit_invoice": False,
-        "order_lines": [
-            {
-                "type": "physical",
-                "reference": "75001",
-                "name": "Tomatoes",
-                "quantity": 5,
-                "quantity_unit": "kg",
-                "unit_price": 600,
-                "tax_rate": 2500,
-                "total_amount": 3000,
-                "total_discount_amount": 0,
-                "total_tax_amount": 600,
-            }
-        ],
+        "order_lines": [TOMATOES],
     }
     assert options.to_dict() == {
         "currency": "EUR",

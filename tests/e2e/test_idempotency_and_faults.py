@@ -28,6 +28,12 @@ from tests.e2e.conftest import TSHIRT, ClientFactory, checked_transport, one_cap
 BASE = "/ordermanagement/v1/orders"
 
 
+def _client_for(sandbox: SandboxServer) -> KlarnaOrderManagement:
+    return KlarnaOrderManagement(
+        sandbox.username, sandbox.password, base_url=sandbox.base_url, transport=checked_transport()
+    )
+
+
 def _refunds(sandbox: SandboxServer, order_id: str) -> list[int]:
     return [r["refunded_amount"] for r in sandbox.get_order(order_id)["refunds"]]
 
@@ -113,12 +119,7 @@ def test_keys_expire_after_24_hours() -> None:
     now = [1_800_000_000.0]
     with (
         SandboxServer(clock=lambda: now[0]) as sandbox,
-        KlarnaOrderManagement(
-            sandbox.username,
-            sandbox.password,
-            base_url=sandbox.base_url,
-            transport=checked_transport(),
-        ) as client,
+        _client_for(sandbox) as client,
     ):
         order = one_capture_order(sandbox)
         first = client.refund_order(order["order_id"], 100, idempotency_key="daily")
@@ -152,23 +153,13 @@ def test_state_survives_a_restart_with_a_database(tmp_path: Path) -> None:
     db = str(tmp_path / "sandbox.sqlite3")
     with (
         SandboxServer(db=db) as sandbox,
-        KlarnaOrderManagement(
-            sandbox.username,
-            sandbox.password,
-            base_url=sandbox.base_url,
-            transport=checked_transport(),
-        ) as client,
+        _client_for(sandbox) as client,
     ):
         order = one_capture_order(sandbox)
         created = client.refund_order(order["order_id"], 2500, idempotency_key="persisted")
     with (
         SandboxServer(db=db) as sandbox,
-        KlarnaOrderManagement(
-            sandbox.username,
-            sandbox.password,
-            base_url=sandbox.base_url,
-            transport=checked_transport(),
-        ) as client,
+        _client_for(sandbox) as client,
     ):
         assert client.get_refund(order["order_id"], created.refund_id).refunded_amount == 2500
         replay = client.refund_order(order["order_id"], 2500, idempotency_key="persisted")

@@ -23,21 +23,10 @@ from klarna_om import (
     derive_idempotency_key,
 )
 from tests.contract.openapi_check import SpecCheckingTransport
+from tests.data import TOMATOES
 from tests.unit.conftest import PASSWORD, USERNAME, Harness, Recorder, created, error_response
 
 BASE = "/ordermanagement/v1/orders"
-TOMATOES = {
-    "type": "physical",
-    "reference": "75001",
-    "name": "Tomatoes",
-    "quantity": 5,
-    "quantity_unit": "kg",
-    "unit_price": 600,
-    "tax_rate": 2500,
-    "total_amount": 3000,
-    "total_discount_amount": 0,
-    "total_tax_amount": 600,
-}
 
 
 def test_refund_order_request(harness: Harness) -> None:

@@ -16,6 +16,7 @@ from klarna_om import (
     return_fee_tax,
 )
 from klarna_om._money import check_refund
+from tests.data import TOMATOES
 from tests.unit.conftest import Harness, Recorder, created
 
 TSHIRT = {
@@ -24,18 +25,6 @@ TSHIRT = {
     "quantity": 1,
     "unit_price": 10000,
     "total_amount": 10000,
-}
-TOMATOES = {
-    "type": "physical",
-    "reference": "75001",
-    "name": "Tomatoes",
-    "quantity": 5,
-    "quantity_unit": "kg",
-    "unit_price": 600,
-    "tax_rate": 2500,
-    "total_amount": 3000,
-    "total_discount_amount": 0,
-    "total_tax_amount": 600,
 }
 
 

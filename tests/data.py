@@ -1,0 +1,19 @@
+"""Order lines shared by the test tiers (Klarna's own worked examples)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: 5 kg of tomatoes at 25 % VAT: the spec's partial-refund example and Klarna's worked example.
+TOMATOES: dict[str, Any] = {
+    "type": "physical",
+    "reference": "75001",
+    "name": "Tomatoes",
+    "quantity": 5,
+    "quantity_unit": "kg",
+    "unit_price": 600,
+    "tax_rate": 2500,
+    "total_amount": 3000,
+    "total_discount_amount": 0,
+    "total_tax_amount": 600,
+}

@@ -17,3 +17,21 @@ TOMATOES: dict[str, Any] = {
     "total_discount_amount": 0,
     "total_tax_amount": 600,
 }
+
+#: A T-shirt and jeans with references, so refunds can be allocated to the capture holding them.
+TSHIRT: dict[str, Any] = {
+    "name": "T-Shirt",
+    "type": "physical",
+    "reference": "TS-1",
+    "quantity": 1,
+    "unit_price": 10000,
+    "total_amount": 10000,
+}
+JEANS: dict[str, Any] = {
+    "name": "Jeans",
+    "type": "physical",
+    "reference": "JE-1",
+    "quantity": 1,
+    "unit_price": 20000,
+    "total_amount": 20000,
+}

@@ -196,14 +196,14 @@ def _expect(response: Response[Any], status: int, key: str | None) -> None:
     if response.status_code != status:
         raise APIResponseValidationError(
             f"expected {status}, got {int(response.status_code)}",
-            response=_response_of(response),
+            response=_last_http_response(),
             idempotency_key=key,
         )
 
 
-def _response_of(response: Response[Any]) -> httpx.Response:
+def _last_http_response() -> httpx.Response:
     last = _last_response.get()
-    assert last is not None  # set by the response hook of the call that produced `response`
+    assert last is not None  # set by the response hook of the call being handled
     return last
 
 
@@ -212,7 +212,7 @@ def _parsed(response: Response[Any], model: type[T], key: str | None) -> T:
     if not isinstance(response.parsed, model):
         raise APIResponseValidationError(
             "200 response body is not a JSON object",
-            response=_response_of(response),
+            response=_last_http_response(),
             idempotency_key=key,
         )
     return response.parsed
@@ -228,7 +228,7 @@ def _refund_created(order_id: str, response: Response[Any], key: str) -> RefundC
         raise APIResponseValidationError(
             "201 without Refund-Id or Location: the refund was created; read the order or "
             f"retry with the same idempotency_key={key} to get it",
-            response=_response_of(response),
+            response=_last_http_response(),
             idempotency_key=key,
         )
     return RefundCreated(

@@ -12,7 +12,7 @@ from typing import Any, Self
 import uvicorn
 
 from ._app import Fault, Sandbox
-from ._rules import SandboxError
+from ._rules import SandboxError, public_order
 from ._store import Store
 
 
@@ -128,8 +128,6 @@ class SandboxServer:
 
     def get_order(self, order_id: str) -> dict[str, Any]:
         """The order as Klarna's getOrder shows it."""
-        from ._rules import public_order
-
         order = self.sandbox.store.get_order(order_id)
         if order is None:
             raise SandboxError(404, "NO_SUCH_ORDER", "no such order")

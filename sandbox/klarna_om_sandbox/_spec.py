@@ -38,13 +38,3 @@ def load_spec() -> dict[str, Any]:
 def openapi() -> OpenAPI:
     """The openapi-core object that validates requests against the spec."""
     return OpenAPI.from_dict(load_spec())
-
-
-def operation_ids() -> dict[tuple[str, str], str]:
-    """Map (METHOD, path template) to operationId for every operation of the spec."""
-    found = {}
-    for path, item in load_spec()["paths"].items():
-        for method, op in item.items():
-            if isinstance(op, dict) and "operationId" in op:
-                found[(method.upper(), path)] = op["operationId"]
-    return found

@@ -150,11 +150,6 @@ def checker() -> SpecChecker:
     return _checker
 
 
-def checked_requests() -> int:
-    """How many requests were validated so far (0 before the checker was built)."""
-    return 0 if _checker is None else _checker.requests
-
-
 class SpecCheckingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     """Wraps a transport; validates requests (and responses, if asked) against spec/."""
 

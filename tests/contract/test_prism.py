@@ -22,7 +22,7 @@ from klarna_om import KlarnaOrderManagement, NotFoundError, PermissionDeniedErro
 from klarna_om_sandbox import SandboxServer
 from tests.contract.openapi_check import SpecCheckingTransport
 from tests.contract.spec_tools import SPEC_PATH
-from tests.data import TOMATOES
+from tests.data import TOMATOES, TSHIRT
 
 ROOT = Path(__file__).resolve().parents[2]
 PRISM = ROOT / "node_modules" / ".bin" / "prism"
@@ -186,23 +186,15 @@ def test_a_whole_flow_through_prism_proxy_in_front_of_the_sandbox(prism_log: Pat
                 transport=transport,
                 max_retries=0,
             ) as client:
-                tshirt = {
-                    "name": "T-Shirt",
-                    "type": "physical",
-                    "reference": "TS-1",
-                    "quantity": 1,
-                    "unit_price": 10000,
-                    "total_amount": 10000,
-                }
                 order = sandbox.create_order(
                     20000,
-                    order_lines=[tshirt],
-                    captures=[{"captured_amount": 20000, "order_lines": [tshirt]}],
+                    order_lines=[TSHIRT],
+                    captures=[{"captured_amount": 20000, "order_lines": [TSHIRT]}],
                 )
                 oid, cid = order["order_id"], order["capture_ids"][0]
                 partial = client.refund_order(oid, 4000)
                 assert client.get_refund(oid, partial.refund_id).refunded_amount == 4000
-                client.refund_with_return_fee(oid, [tshirt], ReturnFee(500, tax_rate=2500))
+                client.refund_with_return_fee(oid, [TSHIRT], ReturnFee(500, tax_rate=2500))
                 client.refund_return_fee(oid, 500)
                 options = client.get_extend_due_date_options(oid, cid)
                 client.extend_due_date(oid, cid, 10)

@@ -14,23 +14,8 @@ import pytest
 from klarna_om import KlarnaOrderManagement, RetryPolicy, RetryTransport
 from klarna_om_sandbox import SandboxServer
 from tests.contract.openapi_check import SpecCheckingTransport
+from tests.data import TSHIRT
 
-TSHIRT: dict[str, Any] = {
-    "name": "T-Shirt",
-    "type": "physical",
-    "reference": "TS-1",
-    "quantity": 1,
-    "unit_price": 10000,
-    "total_amount": 10000,
-}
-JEANS: dict[str, Any] = {
-    "name": "Jeans",
-    "type": "physical",
-    "reference": "JE-1",
-    "quantity": 1,
-    "unit_price": 20000,
-    "total_amount": 20000,
-}
 ClientFactory = Callable[..., KlarnaOrderManagement]
 
 

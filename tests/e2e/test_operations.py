@@ -19,9 +19,8 @@ from klarna_om import (
     ReturnFee,
 )
 from klarna_om_sandbox import SandboxServer
+from tests.data import JEANS, TSHIRT
 from tests.e2e.conftest import (
-    JEANS,
-    TSHIRT,
     ClientFactory,
     async_checked_transport,
     checked_transport,

@@ -1,0 +1,213 @@
+# generated from spec/klarna-ordermanagement.yaml by openapi-python-client 0.29.1, do not edit, run `make generate`
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_message import ErrorMessage
+from ...models.order import Order
+from ...types import Response
+
+
+def _get_kwargs(
+    order_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/ordermanagement/v1/orders/{order_id}".format(
+            order_id=quote(str(order_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorMessage | Order | None:
+    if response.status_code == 200:
+        response_200 = Order.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorMessage.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorMessage.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = ErrorMessage.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = ErrorMessage.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ErrorMessage.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = ErrorMessage.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorMessage | Order]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    order_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[ErrorMessage | Order]:
+    """Get an order
+
+     Read an order: its status and amounts (ordered, captured, refunded, still authorized),
+    its order lines, captures and refunds. Klarna advises calling it only when business logic
+    needs the order (for example to decide what can still be refunded or which capture's due
+    date to extend), not to confirm that another operation succeeded: trust that operation's
+    own response. Klarna's definition also declares an optional `Klarna-Integrator` request
+    header of undocumented meaning; the fragment leaves it out.
+
+    Args:
+        order_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorMessage | Order]
+    """
+
+    kwargs = _get_kwargs(
+        order_id=order_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    order_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> ErrorMessage | Order | None:
+    """Get an order
+
+     Read an order: its status and amounts (ordered, captured, refunded, still authorized),
+    its order lines, captures and refunds. Klarna advises calling it only when business logic
+    needs the order (for example to decide what can still be refunded or which capture's due
+    date to extend), not to confirm that another operation succeeded: trust that operation's
+    own response. Klarna's definition also declares an optional `Klarna-Integrator` request
+    header of undocumented meaning; the fragment leaves it out.
+
+    Args:
+        order_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorMessage | Order
+    """
+
+    return sync_detailed(
+        order_id=order_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    order_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[ErrorMessage | Order]:
+    """Get an order
+
+     Read an order: its status and amounts (ordered, captured, refunded, still authorized),
+    its order lines, captures and refunds. Klarna advises calling it only when business logic
+    needs the order (for example to decide what can still be refunded or which capture's due
+    date to extend), not to confirm that another operation succeeded: trust that operation's
+    own response. Klarna's definition also declares an optional `Klarna-Integrator` request
+    header of undocumented meaning; the fragment leaves it out.
+
+    Args:
+        order_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorMessage | Order]
+    """
+
+    kwargs = _get_kwargs(
+        order_id=order_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    order_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> ErrorMessage | Order | None:
+    """Get an order
+
+     Read an order: its status and amounts (ordered, captured, refunded, still authorized),
+    its order lines, captures and refunds. Klarna advises calling it only when business logic
+    needs the order (for example to decide what can still be refunded or which capture's due
+    date to extend), not to confirm that another operation succeeded: trust that operation's
+    own response. Klarna's definition also declares an optional `Klarna-Integrator` request
+    header of undocumented meaning; the fragment leaves it out.
+
+    Args:
+        order_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorMessage | Order
+    """
+
+    return (
+        await asyncio_detailed(
+            order_id=order_id,
+            client=client,
+        )
+    ).parsed

@@ -3,7 +3,7 @@
 SHELL := bash
 VENV := .venv/bin
 
-.PHONY: help install demo sandbox bench generate check-generated lint-spec spec-diff contract docs lint typecheck unit test clean
+.PHONY: help install demo sandbox bench generate unasync check-generated lint-spec spec-diff contract e2e reliability docs lint typecheck unit test clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -18,12 +18,13 @@ sandbox: install ## serve the sandbox on 127.0.0.1:8089 (ARGS="--db sandbox.sqli
 	@$(VENV)/klarna-om-sandbox $(ARGS)
 
 bench: install ## measure: sandbox refunds per second over loopback, generation time
-	@$(VENV)/python bench/sandbox_throughput.py --seconds 5
-	@$(VENV)/python bench/sandbox_throughput.py --seconds 5 --threads 4
-	@bash -c 'time scripts/generate.sh' 2>&1 | grep real
+	@scripts/bench.sh
 
 generate: install ## regenerate generated/klarna_om_generated from spec/ (delete, generate, stamp)
 	@scripts/generate.sh
+
+unasync: install ## write the sync client and transport from their async source
+	@$(VENV)/python scripts/unasync.py
 
 check-generated: install ## fail if generated/ differs from what spec/ generates
 	@scripts/check-generated.sh
@@ -35,9 +36,13 @@ spec-diff: install ## classify spec changes since BASE (default: before the last
 	@$(VENV)/python scripts/spec_gate.py $(BASE)
 
 contract: install ## the contract layers alone: lint-spec, spec-diff, openapi-core, schemathesis, Prism
-	@scripts/lint-spec.sh
-	@$(VENV)/python scripts/spec_gate.py
-	@$(VENV)/python -m pytest tests/contract tests/e2e
+	@scripts/contract.sh
+
+e2e: install ## the end-to-end tier: the client against the sandbox
+	@$(VENV)/python -m pytest tests/e2e
+
+reliability: install ## the reliability tier: the client through a fault-injecting proxy
+	@$(VENV)/python -m pytest tests/reliability
 
 docs: install ## build the self-contained HTML API reference into docs/build/
 	@scripts/docs.sh
@@ -48,10 +53,10 @@ lint: install ## ruff check and format check of the handwritten code
 typecheck: install ## mypy --strict on the handwritten code and on generated/
 	@scripts/typecheck.sh
 
-unit: install ## pytest only (all tiers), with the coverage report of overrides/
-	@scripts/pytest.sh
+unit: install ## the unit tier only (MockTransport, no servers)
+	@$(VENV)/python -m pytest tests/unit
 
-test: install ## everything CI runs: lint, typecheck, check-generated, lint-spec, spec-diff, pytest
+test: install ## everything CI runs: lint, typecheck, twins, check-generated, lint-spec, spec-diff, pytest
 	@scripts/test.sh
 
 clean: ## remove the venv, node_modules and caches

@@ -81,9 +81,8 @@ def main() -> int:
             order_lines=[TSHIRT, JEANS],
             captures=[{"captured_amount": 30000, "order_lines": [TSHIRT, JEANS]}],
         )
-        oid, capture_id = order["order_id"], order["capture_ids"][0]
+        oid = order["order_id"]
         line("order_id", oid)
-        line("capture_id", capture_id)
 
         step("Partial refund: the T-shirt came back")
         created = klarna.refund_order(
@@ -146,7 +145,15 @@ def main() -> int:
             + " still authorized",
         )
 
-        step("Extend the payment due date of the first order's capture")
+        step("Extend the payment due date: get_order finds the capture")
+        read = klarna.get_order(oid)
+        captures = read.captures or []
+        capture_id = captures[0].capture_id if captures else None
+        if not isinstance(capture_id, str):
+            raise SystemExit("get_order returned no capture")
+        line("status", read.status)
+        line("refunded_amount", money(read.refunded_amount or 0, read.purchase_currency or ""))
+        line("capture_id", capture_id)
         options = klarna.get_extend_due_date_options(oid, capture_id)
         for option in options.options or []:
             line(
@@ -178,12 +185,13 @@ def main() -> int:
         logging.getLogger("klarna_om").setLevel(logging.DEBUG)
         retried = klarna.refund_order(third["order_id"], 2500)
         logging.getLogger("klarna_om").setLevel(logging.WARNING)
-        refunds = sandbox.get_order(third["order_id"])["refunds"]
+        refunds = klarna.get_order(third["order_id"]).refunds or []
         line("client got Refund-Id", retried.refund_id)
         line(
-            "refunds on the order", [(r["refund_id"], money(r["refunded_amount"])) for r in refunds]
+            "get_order: refunds",
+            [(r.refund_id, money(r.refunded_amount or 0)) for r in refunds],
         )
-        if len(refunds) != 1 or refunds[0]["refund_id"] != retried.refund_id:
+        if len(refunds) != 1 or refunds[0].refund_id != retried.refund_id:
             raise SystemExit("the retried refund was not applied exactly once")
         line("result", "retried with the same key: exactly one refund")
 

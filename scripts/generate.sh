@@ -10,8 +10,11 @@ out=${1:-generated}
 spec=spec/klarna-ordermanagement.yaml
 config=spec/generator.yml
 pkg="$out/klarna_om_generated"
-gen_version=0.29.1
-ruff_version=0.17.6
+# The pins live in pyproject.toml's dev extra, the one place they are written.
+pin() { sed -nE "s/^ *\"$1==([^\"]+)\",?$/\1/p" pyproject.toml; }
+gen_version=$(pin openapi-python-client)
+ruff_version=$(pin ruff)
+[[ -n "$gen_version" && -n "$ruff_version" ]] || { echo "no pins in pyproject.toml" >&2; exit 1; }
 
 export PATH="$root/.venv/bin:$PATH" RUFF_NO_CACHE=true
 command -v ruff >/dev/null || { echo "ruff is not installed: run 'make install'" >&2; exit 1; }

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from tests.contract import openapi_check
+from tests._support import openapi_check
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

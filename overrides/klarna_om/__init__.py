@@ -1,25 +1,25 @@
 """klarna_om: a spec-driven client for Klarna's Order Management API.
 
-Refunds (with return fees), reading a refund, releasing the remaining authorization and extending
-a capture's due date, with idempotent retries, typed errors and money checks before sending.
+Refunds (with return fees), reading a refund or an order, releasing the remaining authorization
+and extending a capture's due date, with idempotent retries, typed errors and money checks
+before sending.
 """
 
 from klarna_om_generated.models import (
+    Capture,
     ExtendDueDateOption,
     ExtendDueDateOptions,
+    Order,
     OrderLine,
     OrderLineType,
+    OrderStatus,
     Refund,
 )
 
-from ._client import (
-    DEFAULT_TIMEOUT,
-    AsyncKlarnaOrderManagement,
-    KlarnaOrderManagement,
-    RefundCreated,
-    derive_idempotency_key,
-    new_idempotency_key,
-)
+from ._async_client import AsyncKlarnaOrderManagement
+from ._async_transport import AsyncRetryTransport
+from ._base_client import RefundCreated
+from ._constants import DEFAULT_TIMEOUT
 from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -35,10 +35,14 @@ from ._errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     UnprocessableEntityError,
 )
 from ._money import ReturnFee, refund_with_return_fee_body, return_fee_line, return_fee_tax
-from ._retry import AsyncRetryTransport, RetryPolicy, RetryTransport
+from ._retry import RetryPolicy
+from ._sync_client import KlarnaOrderManagement
+from ._sync_transport import RetryTransport
+from ._validation import derive_idempotency_key, new_idempotency_key
 from ._version import __version__
 
 __all__ = [
@@ -51,6 +55,7 @@ __all__ = [
     "AsyncRetryTransport",
     "AuthenticationError",
     "BadRequestError",
+    "Capture",
     "ConflictError",
     "ExtendDueDateOption",
     "ExtendDueDateOptions",
@@ -60,12 +65,15 @@ __all__ = [
     "KlarnaOrderManagement",
     "MoneyValidationError",
     "NotFoundError",
+    "Order",
     "OrderLine",
     "OrderLineType",
+    "OrderStatus",
     "PermissionDeniedError",
     "RateLimitError",
     "Refund",
     "RefundCreated",
+    "ResponseTooLargeError",
     "RetryPolicy",
     "RetryTransport",
     "ReturnFee",
@@ -77,3 +85,10 @@ __all__ = [
     "return_fee_line",
     "return_fee_tax",
 ]
+
+# Public names look public: tracebacks and reprs say klarna_om.NotFoundError, as httpx does.
+for _name in __all__:
+    _value = globals()[_name]
+    if isinstance(_value, type) or callable(_value):
+        _value.__module__ = __name__
+del _name, _value

@@ -6,10 +6,11 @@ that are not JSON. Never put credentials, request bodies or raw response bodies 
     KlarnaError
     ├── InvalidRequestError (ValueError)      bad input, caught before anything is sent
     │   └── MoneyValidationError              an amount, order line or return fee is wrong
-    ├── APIConnectionError                    no response (the request may have been applied)
-    │   └── APITimeoutError
+    ├── APIConnectionError                    no response (a write may have been applied)
+    │   ├── APITimeoutError                   no response within the time allowed
+    │   └── ResponseTooLargeError             a response bigger than max_response_bytes
     ├── APIResponseValidationError            a success response the client cannot read
-    └── APIStatusError                        Klarna answered with an error status
+    └── APIStatusError                        Klarna answered with an error (or redirect) status
         ├── BadRequestError                   400
         ├── AuthenticationError               401
         ├── PermissionDeniedError             403 (REFUND_NOT_ALLOWED, NOT_ALLOWED, ...)
@@ -18,6 +19,9 @@ that are not JSON. Never put credentials, request bodies or raw response bodies 
         ├── UnprocessableEntityError          422
         ├── RateLimitError                    429
         └── InternalServerError               >= 500
+
+Every error pickles and deep-copies with its fields (for job queues); the ``request`` and
+``response`` objects are dropped then, because the request carries the credentials.
 """
 
 from __future__ import annotations
@@ -27,11 +31,26 @@ from typing import Any
 
 import httpx
 
-IDEMPOTENCY_HEADER = "Klarna-Idempotency-Key"
+from ._constants import IDEMPOTENCY_HEADER
+
+#: Attributes never carried into a pickle or a copy: the request holds the credentials.
+_TRANSIENT = ("request", "response")
+
+
+def _restore(cls: type[KlarnaError], args: tuple[Any, ...], state: dict[str, Any]) -> KlarnaError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class KlarnaError(Exception):
     """Base class of every error klarna_om raises."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle and copy by fields, without the request and response (see the module doc)."""
+        state = {k: (None if k in _TRANSIENT else v) for k, v in self.__dict__.items()}
+        return (_restore, (type(self), self.args, state))
 
 
 class InvalidRequestError(KlarnaError, ValueError):
@@ -66,7 +85,28 @@ class APIConnectionError(KlarnaError):
 
 
 class APITimeoutError(APIConnectionError):
-    """The request timed out after every allowed attempt (see ``APIConnectionError``)."""
+    """No response within the time allowed, per attempt or for the whole call."""
+
+
+class ResponseTooLargeError(APIConnectionError):
+    """The response was bigger than the client's ``max_response_bytes``; reading stopped there.
+
+    Nothing of it is usable, so for a write the outcome is unknown: check the order, or retry with
+    the same ``idempotency_key``. Not retried automatically: a server that sent it once will again.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: httpx.Request | None = None,
+        idempotency_key: str | None = None,
+        status_code: int,
+        limit: int,
+    ) -> None:
+        super().__init__(message, request=request, idempotency_key=idempotency_key)
+        self.status_code = status_code
+        self.limit = limit
 
 
 class APIResponseValidationError(KlarnaError):
@@ -76,36 +116,58 @@ class APIResponseValidationError(KlarnaError):
     """
 
     def __init__(
-        self, message: str, *, response: httpx.Response, idempotency_key: str | None = None
+        self,
+        message: str,
+        *,
+        response: httpx.Response | None,
+        status_code: int,
+        idempotency_key: str | None = None,
+        field: str | None = None,
     ) -> None:
         super().__init__(message)
         self.response = response
-        self.status_code = response.status_code
+        """The HTTP response (None after pickling)."""
+        self.status_code = status_code
         self.idempotency_key = idempotency_key
+        self.field = field
+        """The JSON path of the unreadable value, e.g. ``refunded_amount``, when known."""
 
 
 class APIStatusError(KlarnaError):
-    """Klarna answered with an error status; carries Klarna's error body fields."""
+    """Klarna answered with an error status; carries Klarna's error body fields.
+
+    A redirect (3xx) is raised as this class too: the client never follows one, and nothing more
+    is known about a write than for any other error status.
+    """
 
     def __init__(
         self,
         *,
-        response: httpx.Response,
+        response: httpx.Response | None,
+        status_code: int,
         error_code: str | None,
         error_messages: list[str],
         correlation_id: str | None,
         idempotency_key: str | None,
+        retry_after: float | None = None,
     ) -> None:
         self.response = response
-        self.status_code = response.status_code
+        """The HTTP response (None after pickling)."""
+        self.status_code = status_code
         self.error_code = error_code
         self.error_messages = error_messages
         self.correlation_id = correlation_id
         self.idempotency_key = idempotency_key
+        self.retry_after = retry_after
+        """Seconds the server asked to wait (``Retry-After``), if it said."""
         super().__init__(self._message())
 
     def _message(self) -> str:
-        detail = "; ".join(self.error_messages) or _describe_body(self.response)
+        detail = "; ".join(self.error_messages) or (
+            _describe_body(self.response) if self.response is not None else "error"
+        )
+        if 300 <= self.status_code < 400:
+            detail = f"redirect not followed, {detail}"
         return (
             f"{self.status_code} {self.error_code or '-'} "
             f"correlation_id={self.correlation_id or '-'}: {detail} "
@@ -146,11 +208,6 @@ class UnprocessableEntityError(APIStatusError):
 class RateLimitError(APIStatusError):
     """429: too many requests; ``retry_after`` is the server's hint in seconds, if any."""
 
-    @property
-    def retry_after(self) -> float | None:
-        """Seconds the server asked to wait (``Retry-After``), if it said."""
-        return parse_retry_after(self.response.headers)
-
 
 class InternalServerError(APIStatusError):
     """>= 500: a failure on Klarna's side (or a proxy in between)."""
@@ -185,11 +242,12 @@ def parse_retry_after(headers: httpx.Headers) -> float | None:
 def status_error(response: httpx.Response) -> APIStatusError:
     """Build the typed error for an error response (its body must have been read).
 
-    The one mapping from status to class. Tolerates any body: HTML, truncated JSON, a JSON list.
+    The one mapping from status to class. Tolerates any body: HTML, truncated JSON, a JSON list,
+    JSON nested too deep to parse.
     """
     status = response.status_code
     cls = _STATUS_CLASSES.get(status) or (InternalServerError if status >= 500 else APIStatusError)
-    body = _json_object(response)
+    body = json_object(response.content)
     error_code = body.get("error_code")
     messages = body.get("error_messages")
     if not isinstance(messages, list):
@@ -198,17 +256,20 @@ def status_error(response: httpx.Response) -> APIStatusError:
     correlation_id = body.get("correlation_id") or response.headers.get("klarna-correlation-id")
     return cls(
         response=response,
+        status_code=status,
         error_code=error_code if isinstance(error_code, str) else None,
         error_messages=[m for m in messages if isinstance(m, str)],
         correlation_id=correlation_id if isinstance(correlation_id, str) else None,
         idempotency_key=response.request.headers.get(IDEMPOTENCY_HEADER),
+        retry_after=parse_retry_after(response.headers),
     )
 
 
-def _json_object(response: httpx.Response) -> dict[str, Any]:
+def json_object(content: bytes) -> dict[str, Any]:
+    """``content`` parsed as a JSON object, or ``{}`` for anything else; never raises."""
     try:
-        body = json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
+        body = json.loads(content)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return {}
     return body if isinstance(body, dict) else {}
 

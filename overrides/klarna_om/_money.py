@@ -16,10 +16,10 @@ import attrs
 from klarna_om_generated.models import OrderLine
 
 from ._errors import MoneyValidationError
+from ._validation import INT32_MAX, check_int, check_text
 
 MAX_AMOUNT = 200_000_000
 MAX_ORDER_LINES = 1000
-INT32_MAX = 2**31 - 1
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 RETURN_FEE = "return_fee"
 
@@ -75,30 +75,14 @@ def check_amount(
 
     Floats, Decimals, bools and numeric strings are refused: money is counted in integers.
     """
-    if type(value) is not int:  # bool is an int subclass; refuse it too
-        raise MoneyValidationError(
-            f"{field} must be an int in minor units, not {type(value).__name__}", field=field
-        )
     low = INT64_MIN if minimum is None else minimum
     high = INT64_MAX if maximum is None else maximum
-    if not low <= value <= high:
-        raise MoneyValidationError(
-            f"{field} is {value}, it must be between {low} and {high}", field=field
-        )
-    return value
+    return check_int(field, value, low, high, error=MoneyValidationError, unit=" in minor units")
 
 
-def check_text(field: str, value: object, limit: int) -> str:
-    """Return ``value`` if it is a str of at most ``limit`` characters (the value is not echoed)."""
-    if not isinstance(value, str):
-        raise MoneyValidationError(
-            f"{field} must be a str, not {type(value).__name__}", field=field
-        )
-    if len(value) > limit:
-        raise MoneyValidationError(
-            f"{field} is {len(value)} characters long, at most {limit} are allowed", field=field
-        )
-    return value
+def check_line_text(field: str, value: object, limit: int) -> str:
+    """``check_text`` for the text of an order line, whose errors are money errors."""
+    return check_text(field, value, limit, error=MoneyValidationError)
 
 
 def _line_dict(line: object, field: str) -> dict[str, Any]:
@@ -126,9 +110,9 @@ def check_order_line(line: OrderLineInput, index: int) -> dict[str, Any]:
             check_amount(f"{prefix}.{name}", data[name], minimum=low, maximum=high)
     for name, limit in ORDER_LINE_TEXT_LIMITS.items():
         if name in data:
-            check_text(f"{prefix}.{name}", data[name], limit)
+            check_line_text(f"{prefix}.{name}", data[name], limit)
     if "type" in data:
-        check_text(f"{prefix}.type", data["type"], 64)
+        check_line_text(f"{prefix}.type", data["type"], 64)
     _check_object(data, "product_identifiers", prefix, PRODUCT_IDENTIFIER_LIMITS)
     _check_subscription(data, prefix)
     expected = data["quantity"] * data["unit_price"] - data.get("total_discount_amount", 0)
@@ -155,7 +139,7 @@ def _check_object(
         raise MoneyValidationError(f"{where} has unknown fields {unknown}", field=where)
     for name, limit in limits.items():
         if name in value:
-            check_text(f"{where}.{name}", value[name], limit)
+            check_line_text(f"{where}.{name}", value[name], limit)
 
 
 def _check_subscription(data: Mapping[str, Any], prefix: str) -> None:
@@ -167,8 +151,8 @@ def _check_subscription(data: Mapping[str, Any], prefix: str) -> None:
         raise MoneyValidationError(
             f"{where} must have exactly name, interval and interval_count", field=where
         )
-    check_text(f"{where}.name", value["name"], SUBSCRIPTION_NAME_LIMIT)
-    check_text(f"{where}.interval", value["interval"], 16)
+    check_line_text(f"{where}.name", value["name"], SUBSCRIPTION_NAME_LIMIT)
+    check_line_text(f"{where}.interval", value["interval"], 16)
     check_amount(f"{where}.interval_count", value["interval_count"], minimum=1, maximum=INT32_MAX)
 
 
@@ -227,7 +211,7 @@ def return_fee_line(fee: int | ReturnFee) -> dict[str, Any]:
     tax_rate = check_amount("return_fee.tax_rate", fee.tax_rate, minimum=0, maximum=INT32_MAX)
     line: dict[str, Any] = {
         "type": RETURN_FEE,
-        "name": check_text("return_fee.name", fee.name, ORDER_LINE_TEXT_LIMITS["name"]),
+        "name": check_line_text("return_fee.name", fee.name, ORDER_LINE_TEXT_LIMITS["name"]),
         "quantity": 1,
         "unit_price": -amount,
         "total_amount": -amount,

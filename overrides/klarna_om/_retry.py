@@ -1,29 +1,36 @@
-"""Retries: a small pure policy and the one transport pair that applies it.
+"""Retries: a small pure policy, and what the sync and async retry transports share.
 
-Exists because the generated client sends every request once. ``RetryTransport`` and
-``AsyncRetryTransport`` wrap an inner httpx transport; nothing else in klarna_om sleeps or retries.
-A write (POST, PATCH) is retried only when it carries a ``Klarna-Idempotency-Key``, and the very
-same request (same key) is re-sent, so Klarna applies it at most once. Bodies are read inside the
-loop (Klarna's are small), so a response cut off mid-body is retried too.
+Exists because the generated client sends every request once. The transports themselves are in
+``_async_transport`` (the source) and ``_sync_transport`` (made from it by ``scripts/unasync.py``);
+nothing else in klarna_om sleeps or retries. A write (POST, PATCH) is retried only when it carries
+a ``Klarna-Idempotency-Key``, and the very same request (same key) is re-sent.
 """
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import logging
-import random
 import time
-from collections.abc import Awaitable, Callable
+import zlib
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 import attrs
 import httpx
 
-from ._errors import IDEMPOTENCY_HEADER, _json_object, parse_retry_after
+from ._constants import (
+    DEFAULT_INITIAL_DELAY,
+    DEFAULT_MAX_DELAY,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_AFTER,
+    DEFAULT_TOTAL_TIMEOUT,
+    IDEMPOTENCY_HEADER,
+    RETRYABLE_STATUSES,
+    SAFE_METHODS,
+)
+from ._errors import ResponseTooLargeError, json_object, parse_retry_after
 
 logger = logging.getLogger("klarna_om")
-
-RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Failures where the request may not have reached Klarna, or its answer was lost on the way.
 RETRYABLE_EXCEPTIONS: tuple[type[httpx.TransportError], ...] = (
     httpx.TimeoutException,
@@ -42,11 +49,11 @@ class RetryPolicy:
     ``total_timeout`` (60 s) since the first attempt would be exceeded.
     """
 
-    max_retries: int = attrs.field(default=2, validator=attrs.validators.ge(0))
-    initial_delay: float = 0.5
-    max_delay: float = 8.0
-    max_retry_after: float = 30.0
-    total_timeout: float = 60.0
+    max_retries: int = attrs.field(default=DEFAULT_MAX_RETRIES, validator=attrs.validators.ge(0))
+    initial_delay: float = DEFAULT_INITIAL_DELAY
+    max_delay: float = DEFAULT_MAX_DELAY
+    max_retry_after: float = DEFAULT_MAX_RETRY_AFTER
+    total_timeout: float = DEFAULT_TOTAL_TIMEOUT
 
     def should_retry(
         self,
@@ -99,7 +106,31 @@ class RetryPolicy:
         return delay
 
 
-class _RetryCore:
+async def async_sleep(seconds: float) -> None:
+    """Wait between attempts through anyio, so the async client runs on asyncio and trio."""
+    import anyio  # an httpx dependency, loaded only when an async retry waits
+
+    await anyio.sleep(seconds)
+
+
+def sync_sleep(seconds: float) -> None:
+    """Wait between attempts."""
+    time.sleep(seconds)
+
+
+def async_deadline_scope(seconds: float) -> AbstractContextManager[object]:
+    """Cancel an async attempt when the call's budget runs out (``TimeoutError``), via anyio."""
+    import anyio
+
+    return anyio.fail_after(seconds)
+
+
+def sync_deadline_scope(seconds: float) -> AbstractContextManager[object]:
+    """No scope for a sync attempt: the clamped timeouts and the body reader bound it."""
+    return contextlib.nullcontext()
+
+
+class RetryCore:
     """What the sync and async transports share: the policy, the clock and the log line."""
 
     def __init__(
@@ -131,111 +162,106 @@ class _RetryCore:
             retry_after=None if response is None else parse_retry_after(response.headers),
         )
 
+    def attempt_timeouts(
+        self, request: httpx.Request, timeouts: dict[str, float | None], deadline: float
+    ) -> float:
+        """Give the next attempt the configured timeouts, none beyond the call's deadline.
 
-class RetryTransport(httpx.BaseTransport):
-    """An httpx transport that retries through ``policy`` around an inner transport."""
-
-    def __init__(
-        self,
-        inner: httpx.BaseTransport | None = None,
-        *,
-        policy: RetryPolicy | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-        jitter: Callable[[], float] = random.random,
-    ) -> None:
-        self._inner = inner if inner is not None else httpx.HTTPTransport()
-        self._core = _RetryCore(policy or RetryPolicy(), clock, jitter)
-        self._sleep = sleep
-
-    @property
-    def policy(self) -> RetryPolicy:
-        """The retry policy this transport applies."""
-        return self._core.policy
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        """Send ``request``, retrying as the policy allows; return the last response."""
-        started = self._core.clock()
-        attempt = 0
-        while True:
-            attempt += 1
-            attempt_start = self._core.clock()
-            try:
-                response = self._inner.handle_request(request)
-                try:  # read inside the loop: a body cut off mid-way is retried like a drop
-                    response.read()
-                except BaseException:
-                    response.close()
-                    raise
-            except httpx.TransportError as exc:
-                delay = self._core.delay_after(request, attempt, started, attempt_start, None, exc)
-                if delay is None:
-                    raise
-            else:
-                delay = self._core.delay_after(
-                    request, attempt, started, attempt_start, response, None
-                )
-                if delay is None:
-                    return response
-                response.close()
-            self._sleep(delay)
-
-    def close(self) -> None:
-        """Close the inner transport."""
-        self._inner.close()
+        Returns the seconds left; raises ``httpx.TimeoutException`` when none are.
+        """
+        remaining = deadline - self.clock()
+        if remaining <= 0:
+            raise httpx.TimeoutException(
+                f"the call's time budget of {self.policy.total_timeout:g} s is used up",
+                request=request,
+            )
+        request.extensions["timeout"] = {
+            name: remaining if value is None else min(value, remaining)
+            for name, value in timeouts.items()
+        }
+        return remaining
 
 
-class AsyncRetryTransport(httpx.AsyncBaseTransport):
-    """The async twin of ``RetryTransport``."""
+class BodyReader:
+    """Collects a response body up to a size cap and a deadline (the body of a streaming loop).
+
+    The transports feed it the raw chunks; it stops a body that is too big or too slow, and
+    decodes gzip or deflate within the same cap, so no answer can exhaust memory or time.
+    """
 
     def __init__(
-        self,
-        inner: httpx.AsyncBaseTransport | None = None,
-        *,
-        policy: RetryPolicy | None = None,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        clock: Callable[[], float] = time.monotonic,
-        jitter: Callable[[], float] = random.random,
+        self, request: httpx.Request, limit: int, deadline: float, clock: Callable[[], float]
     ) -> None:
-        self._inner = inner if inner is not None else httpx.AsyncHTTPTransport()
-        self._core = _RetryCore(policy or RetryPolicy(), clock, jitter)
-        self._sleep = sleep
+        self.request = request
+        self.limit = limit
+        self.deadline = deadline
+        self.clock = clock
+        self.status_code = 0
+        self.size = 0
+        self.chunks: list[bytes] = []
 
-    @property
-    def policy(self) -> RetryPolicy:
-        """The retry policy this transport applies."""
-        return self._core.policy
+    def too_large(self) -> None:
+        """Raise the typed error for a body over the cap."""
+        raise ResponseTooLargeError(
+            f"{self.status_code} response is larger than max_response_bytes={self.limit}; "
+            "reading stopped",
+            request=self.request,
+            idempotency_key=self.request.headers.get(IDEMPOTENCY_HEADER),
+            status_code=self.status_code,
+            limit=self.limit,
+        )
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Send ``request``, retrying as the policy allows; return the last response."""
-        started = self._core.clock()
-        attempt = 0
-        while True:
-            attempt += 1
-            attempt_start = self._core.clock()
+    def start(self, response: httpx.Response) -> None:
+        """Refuse at once a body whose declared length is over the cap."""
+        self.status_code = response.status_code
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.limit:
+            self.too_large()
+
+    def already_read(self, response: httpx.Response) -> httpx.Response:
+        """Check a response an inner transport has read already (e.g. a test double)."""
+        self.status_code = response.status_code
+        if len(response.content) > self.limit:
+            self.too_large()
+        return response
+
+    def add(self, chunk: bytes) -> None:
+        """Take one chunk; raise when the cap or the deadline is passed."""
+        self.size += len(chunk)
+        if self.size > self.limit:
+            self.too_large()
+        self.chunks.append(chunk)
+        if self.clock() > self.deadline:
+            raise httpx.ReadTimeout(
+                "the call's time budget ran out while reading the body", request=self.request
+            )
+
+    def finish(self, response: httpx.Response) -> httpx.Response:
+        """The response again, its body in memory and decoded (gzip or deflate)."""
+        content = b"".join(self.chunks)
+        headers = httpx.Headers(response.headers)
+        encoding = headers.get("content-encoding", "identity").strip().lower()
+        if encoding in ("gzip", "x-gzip", "deflate"):
+            # 47: a gzip or zlib header, detected; raw deflate needs -15.
+            wbits = 47 if encoding != "deflate" or content[:1] == b"\x78" else -15
+            decoder = zlib.decompressobj(wbits)
             try:
-                response = await self._inner.handle_async_request(request)
-                try:
-                    await response.aread()
-                except BaseException:
-                    await response.aclose()
-                    raise
-            except httpx.TransportError as exc:
-                delay = self._core.delay_after(request, attempt, started, attempt_start, None, exc)
-                if delay is None:
-                    raise
-            else:
-                delay = self._core.delay_after(
-                    request, attempt, started, attempt_start, response, None
-                )
-                if delay is None:
-                    return response
-                await response.aclose()
-            await self._sleep(delay)
-
-    async def aclose(self) -> None:
-        """Close the inner transport."""
-        await self._inner.aclose()
+                content = decoder.decompress(content, self.limit + 1)
+            except zlib.error as exc:
+                raise httpx.RemoteProtocolError(
+                    f"{encoding} body could not be decoded", request=self.request
+                ) from exc
+            if len(content) > self.limit:
+                self.too_large()
+            del headers["content-encoding"]
+            headers["content-length"] = str(len(content))
+        return httpx.Response(
+            response.status_code,
+            headers=headers,
+            content=content,
+            extensions=response.extensions,
+            request=self.request,
+        )
 
 
 def _log_attempt(
@@ -251,7 +277,9 @@ def _log_attempt(
     if response is not None:
         outcome = str(response.status_code)
         correlation_id = (
-            _json_object(response).get("correlation_id") if response.status_code >= 400 else None
+            json_object(response.content).get("correlation_id")
+            if response.status_code >= 400
+            else None
         )
     else:
         outcome, correlation_id = type(exception).__name__, None

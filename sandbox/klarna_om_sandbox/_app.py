@@ -1,4 +1,7 @@
-"""The sandbox's HTTP layer: Klarna's five operations, getOrder, seeding and fault injection.
+"""The sandbox's HTTP layer: the operations of spec/, seeding and fault injection.
+
+Routes come from spec/ (path, method, operationId) and each operation from one handler in
+``HANDLERS``; the sandbox refuses to start when the spec names an operation without a handler.
 
 Order of work for each Klarna request: Basic auth (401), injected faults, idempotency replay or
 in-flight 409, validation against spec/ (400 naming the field), Klarna's rules, then one atomic
@@ -30,24 +33,44 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import _rules
 from ._rules import SandboxError
-from ._spec import openapi
+from ._spec import openapi, spec_operations
 from ._store import Store, StoredResponse
 
 IDEMPOTENCY_HEADER = "Klarna-Idempotency-Key"
 RETENTION_SECONDS = 24 * 3600
 FAULT_KINDS = ("drop_after_commit", "drop_before_commit", "status", "delay_ms", "html_502")
-OPERATIONS = (
-    "refundOrder",
-    "getRefund",
-    "releaseRemainingAuthorization",
-    "getOptionsForExtendDueDate",
-    "extendDueDate",
-    "getOrder",
-)
 _RAW_SEND = "klarna_om_sandbox.raw_send"
 #: Marks a response made by an injected fault (it may break the spec on purpose).
 FAULT_HEADER = "Klarna-Om-Sandbox-Fault"
-_BASE = "/ordermanagement/v1/orders/{order_id}"
+
+
+@attrs.frozen
+class Handler:
+    """How the sandbox serves one operation: the rule it applies, and its 404 code."""
+
+    operate: Callable[[Sandbox, Request, dict[str, Any], Any], StoredResponse]
+    not_found_code: str
+
+
+#: operationId -> its handler; filled by ``@handles`` below, read when the app is built.
+HANDLERS: dict[str, Handler] = {}
+
+
+def handles(
+    operation_id: str, *, not_found_code: str = "NO_SUCH_ORDER"
+) -> Callable[
+    [Callable[[Sandbox, Request, dict[str, Any], Any], StoredResponse]],
+    Callable[[Sandbox, Request, dict[str, Any], Any], StoredResponse],
+]:
+    """Register a ``Sandbox`` method as the handler of ``operation_id``."""
+
+    def register(
+        operate: Callable[[Sandbox, Request, dict[str, Any], Any], StoredResponse],
+    ) -> Callable[[Sandbox, Request, dict[str, Any], Any], StoredResponse]:
+        HANDLERS[operation_id] = Handler(operate, not_found_code)
+        return operate
+
+    return register
 
 
 @attrs.define
@@ -144,7 +167,7 @@ class Sandbox:
     def add_fault(self, spec: Mapping[str, Any]) -> Fault:
         """Validate and register a fault."""
         operation, kind, count = spec.get("operation"), spec.get("kind"), spec.get("count", 1)
-        if operation != "*" and operation not in OPERATIONS:
+        if operation != "*" and operation not in HANDLERS:
             raise SandboxError(400, "BAD_VALUE", "Bad value: operation")
         if kind not in FAULT_KINDS:
             raise SandboxError(400, "BAD_VALUE", "Bad value: kind")
@@ -214,25 +237,15 @@ class Sandbox:
 
             return endpoint
 
+        operations = spec_operations()
+        missing = sorted(set(operations) - set(HANDLERS))
+        if missing:
+            raise RuntimeError(f"spec/ operations without a sandbox handler: {missing}")
         routes = [
-            Route(f"{_BASE}/refunds", klarna("refundOrder"), methods=["POST"]),
-            Route(f"{_BASE}/refunds/{{refund_id}}", klarna("getRefund"), methods=["GET"]),
-            Route(
-                f"{_BASE}/release-remaining-authorization",
-                klarna("releaseRemainingAuthorization"),
-                methods=["POST"],
-            ),
-            Route(
-                f"{_BASE}/captures/{{capture_id}}/extend-due-date-options",
-                klarna("getOptionsForExtendDueDate"),
-                methods=["GET"],
-            ),
-            Route(
-                f"{_BASE}/captures/{{capture_id}}/extend-due-date",
-                klarna("extendDueDate"),
-                methods=["PATCH"],
-            ),
-            Route(_BASE, klarna("getOrder"), methods=["GET"]),
+            Route(path, klarna(operation_id), methods=[method.upper()])
+            for operation_id, (method, path) in operations.items()
+        ]
+        routes += [
             Route("/sandbox/orders", sandbox(self._seed), methods=["POST"]),
             Route("/sandbox/reset", sandbox(self._reset), methods=["POST"]),
             Route("/sandbox/faults", sandbox(self._faults), methods=["GET", "POST"]),
@@ -300,8 +313,6 @@ class Sandbox:
         return response
 
     async def _validated(self, request: Request, body: bytes, operation: str) -> Any:
-        if operation == "getOrder":
-            return None
         data = None
         if body:
             try:
@@ -323,9 +334,10 @@ class Sandbox:
         with self.store.transaction() as db:
             order = self.store.get_order(order_id)
             try:
+                handler = HANDLERS[operation]
                 if order is None:
-                    raise _order_not_found(operation, order_id)
-                stored = self._operate(request, operation, order, data)
+                    raise _order_not_found(handler.not_found_code, order_id)
+                stored = handler.operate(self, request, order, data)
             except SandboxError as err:
                 if err.status not in (403, 404) or key is None:
                     raise
@@ -339,31 +351,40 @@ class Sandbox:
                 self.store.complete(db, user, key, stored)
         return _replay(stored), key is not None
 
-    def _operate(
-        self, request: Request, operation: str, order: dict[str, Any], data: Any
-    ) -> StoredResponse:
-        params = request.path_params
-        if operation == "refundOrder":
-            record = _rules.refund(order, data, refund_id=self.new_id(), now=self.now())
-            path = (
-                f"/ordermanagement/v1/orders/{quote(order['order_id'], safe='')}/refunds/"
-                f"{record['refund_id']}"
-            )
-            location = str(request.base_url).rstrip("/") + path
-            return StoredResponse(
-                201, [("location", location), ("refund-id", record["refund_id"])], b""
-            )
-        if operation == "getRefund":
-            return _stored(JSONResponse(_rules.find_refund(order, params["refund_id"])))
-        if operation == "releaseRemainingAuthorization":
-            _rules.release(order)
-            return StoredResponse(204, [], b"")
-        if operation == "getOptionsForExtendDueDate":
-            return _stored(JSONResponse(_rules.extend_options(order, params["capture_id"])))
-        if operation == "extendDueDate":
-            _rules.extend(order, params["capture_id"], data["number_of_days"])
-            return StoredResponse(204, [], b"")
-        return _stored(JSONResponse(_rules.public_order(order)))  # getOrder
+    @handles("refundOrder", not_found_code="NOT_FOUND")
+    def _refund_order(self, request: Request, order: dict[str, Any], data: Any) -> StoredResponse:
+        record = _rules.refund(order, data, refund_id=self.new_id(), now=self.now())
+        path = (
+            f"/ordermanagement/v1/orders/{quote(order['order_id'], safe='')}/refunds/"
+            f"{record['refund_id']}"
+        )
+        location = str(request.base_url).rstrip("/") + path
+        return StoredResponse(
+            201, [("location", location), ("refund-id", record["refund_id"])], b""
+        )
+
+    @handles("getRefund", not_found_code="NOT_FOUND")
+    def _get_refund(self, request: Request, order: dict[str, Any], data: Any) -> StoredResponse:
+        return _stored(JSONResponse(_rules.find_refund(order, request.path_params["refund_id"])))
+
+    @handles("getOrder")
+    def _get_order(self, request: Request, order: dict[str, Any], data: Any) -> StoredResponse:
+        return _stored(JSONResponse(_rules.public_order(order)))
+
+    @handles("releaseRemainingAuthorization")
+    def _release(self, request: Request, order: dict[str, Any], data: Any) -> StoredResponse:
+        _rules.release(order)
+        return StoredResponse(204, [], b"")
+
+    @handles("getOptionsForExtendDueDate")
+    def _extend_options(self, request: Request, order: dict[str, Any], data: Any) -> StoredResponse:
+        options = _rules.extend_options(order, request.path_params["capture_id"])
+        return _stored(JSONResponse(options))
+
+    @handles("extendDueDate")
+    def _extend(self, request: Request, order: dict[str, Any], data: Any) -> StoredResponse:
+        _rules.extend(order, request.path_params["capture_id"], data["number_of_days"])
+        return StoredResponse(204, [], b"")
 
 
 def _given_id(data: Mapping[str, Any], name: str) -> str | None:
@@ -381,9 +402,8 @@ def _bounded(value: Any, name: str, low: int, high: int) -> int:
     return value
 
 
-def _order_not_found(operation: str, order_id: str) -> SandboxError:
+def _order_not_found(code: str, order_id: str) -> SandboxError:
     text = f"Order {order_id[:61] + '...' if len(order_id) > 64 else order_id} cannot be found"
-    code = "NOT_FOUND" if operation in ("refundOrder", "getRefund") else "NO_SUCH_ORDER"
     return SandboxError(404, code, text)
 
 

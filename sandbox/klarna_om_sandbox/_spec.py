@@ -38,3 +38,17 @@ def load_spec() -> dict[str, Any]:
 def openapi() -> OpenAPI:
     """The openapi-core object that validates requests against the spec."""
     return OpenAPI.from_dict(load_spec())
+
+
+HTTP_METHODS = ("get", "put", "post", "delete", "patch")
+
+
+@cache
+def spec_operations() -> dict[str, tuple[str, str]]:
+    """Every operation of the spec: operationId -> (method, path)."""
+    found: dict[str, tuple[str, str]] = {}
+    for path, item in load_spec()["paths"].items():
+        for method in HTTP_METHODS:
+            if method in item:
+                found[item[method]["operationId"]] = (method, path)
+    return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from klarna_om import _money
-from tests.contract.spec_tools import load_spec, resolve
+from tests._support.spec_tools import load_spec, resolve
 
 
 def _props(name: str) -> dict[str, Any]:

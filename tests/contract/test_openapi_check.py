@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.contract.openapi_check import SpecChecker, SpecViolation
+from tests._support.openapi_check import SpecChecker, SpecViolation
 
 BASE = "https://om.test/ordermanagement/v1/orders/o-1"
 
@@ -89,7 +89,7 @@ def test_responses_outside_the_spec_and_faults_are_counted_not_checked(
 ) -> None:
     before = (checker.outside_spec, checker.injected_faults)
     checker.check_response(
-        _req("GET", "https://om.test/ordermanagement/v1/orders/o-1"),
+        _req("GET", "https://om.test/sandbox/faults"),
         httpx.Response(200, json={}),
     )
     checker.check_response(

@@ -18,11 +18,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from klarna_om import KlarnaOrderManagement, NotFoundError, PermissionDeniedError, ReturnFee
+from klarna_om import KlarnaOrderManagement, NotFoundError, Order, PermissionDeniedError, ReturnFee
 from klarna_om_sandbox import SandboxServer
-from tests.contract.openapi_check import SpecCheckingTransport
-from tests.contract.spec_tools import SPEC_PATH
-from tests.data import TOMATOES, TSHIRT
+from tests._support.data import TOMATOES, TSHIRT
+from tests._support.openapi_check import SpecCheckingTransport
+from tests._support.spec_tools import SPEC_PATH, load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 PRISM = ROOT / "node_modules" / ".bin" / "prism"
@@ -107,8 +107,9 @@ def _client(base: str, prefer: str | None = None) -> KlarnaOrderManagement:
     )
 
 
-def test_the_five_operations_against_the_mock(prism_mock: str) -> None:
+def test_every_operation_against_the_mock(prism_mock: str) -> None:
     with _client(prism_mock) as client:
+        order = client.get_order(ORDER)
         created = client.refund_order(ORDER, 3000, reference="refund-2026-0001")
         refund = client.get_refund(ORDER, created.refund_id)
         client.release_remaining_authorization(ORDER)
@@ -128,6 +129,10 @@ def test_the_five_operations_against_the_mock(prism_mock: str) -> None:
         "credit_invoice": False,
         "order_lines": [TOMATOES],
     }
+    example = load_spec()["paths"]["/ordermanagement/v1/orders/{order_id}"]["get"]["responses"][
+        "200"
+    ]["content"]["application/json"]["example"]
+    assert order.to_dict() == Order.from_dict(example).to_dict()
     assert options.to_dict() == {
         "currency": "EUR",
         "options": [

@@ -1,4 +1,4 @@
-"""schemathesis against the sandbox: all five operations, all checks, negative data, stateful.
+"""schemathesis against the sandbox: every operation, all checks, negative data, stateful.
 
 The sandbox runs in-process (ASGI), so an exception in it fails the test instead of hiding
 behind a 500. One deterministic order (and capture) is seeded and every generated request is
@@ -21,7 +21,7 @@ from requests.structures import CaseInsensitiveDict
 from schemathesis.specs.openapi.checks import ignored_auth
 
 from klarna_om_sandbox import Sandbox, build_sandbox
-from tests.contract.spec_tools import load_spec
+from tests._support.spec_tools import load_spec
 
 ORDER_ID = "contract-order"
 CAPTURE_ID = "contract-capture"

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from tests.contract.spec_tools import load_spec
+from tests._support.spec_tools import load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = "/ordermanagement/v1/orders/{order_id}"

@@ -13,8 +13,8 @@ import pytest
 
 from klarna_om import KlarnaOrderManagement, RetryPolicy, RetryTransport
 from klarna_om_sandbox import SandboxServer
-from tests.contract.openapi_check import SpecCheckingTransport
-from tests.data import TSHIRT
+from tests._support.data import TSHIRT
+from tests._support.openapi_check import SpecCheckingTransport
 
 ClientFactory = Callable[..., KlarnaOrderManagement]
 

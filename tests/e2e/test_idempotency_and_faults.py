@@ -23,7 +23,7 @@ from klarna_om import (
     RetryPolicy,
 )
 from klarna_om_sandbox import SandboxServer
-from tests.data import TSHIRT
+from tests._support.data import TSHIRT
 from tests.e2e.conftest import ClientFactory, checked_transport, one_capture_order
 
 BASE = "/ordermanagement/v1/orders"

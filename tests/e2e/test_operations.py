@@ -19,7 +19,7 @@ from klarna_om import (
     ReturnFee,
 )
 from klarna_om_sandbox import SandboxServer
-from tests.data import JEANS, TSHIRT
+from tests._support.data import JEANS, TSHIRT
 from tests.e2e.conftest import (
     ClientFactory,
     async_checked_transport,

@@ -20,7 +20,7 @@ from klarna_om import (
     RetryPolicy,
     RetryTransport,
 )
-from tests.contract.openapi_check import SpecCheckingTransport
+from tests._support.openapi_check import SpecCheckingTransport
 
 Handler = Callable[[httpx.Request], httpx.Response]
 USERNAME = "K123456_abcd12345"

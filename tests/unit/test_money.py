@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from klarna_om import (
+    InvalidRequestError,
     MoneyValidationError,
     OrderLine,
     ReturnFee,
@@ -16,7 +17,7 @@ from klarna_om import (
     return_fee_tax,
 )
 from klarna_om._money import check_refund
-from tests.data import TOMATOES
+from tests._support.data import TOMATOES
 from tests.unit.conftest import Harness, Recorder, created
 
 TSHIRT = {
@@ -263,9 +264,14 @@ def test_money_checks(amount: Any, lines: Any, field: str | None, message: str |
     ],
 )
 def test_refund_text_limits(kwargs: dict[str, Any], field: str, message: str) -> None:
-    with pytest.raises(MoneyValidationError) as info:
+    # Text is not money: a too-long description is an InvalidRequestError, not a money error.
+    with pytest.raises(InvalidRequestError) as info:
         check_refund(100, None, **kwargs)
-    assert (info.value.field, str(info.value)) == (field, message)
+    assert (type(info.value), info.value.field, str(info.value)) == (
+        InvalidRequestError,
+        field,
+        message,
+    )
 
 
 @pytest.mark.parametrize(

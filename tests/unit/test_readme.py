@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.contract.openapi_check import SpecCheckingTransport
+from tests._support.openapi_check import SpecCheckingTransport
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 SNIPPETS = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)

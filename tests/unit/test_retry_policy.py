@@ -107,16 +107,13 @@ def test_parse_retry_after(value: str, expected: float | None) -> None:
     assert parse_retry_after(httpx.Headers()) is None
 
 
-def _clock(times: list[float]) -> object:
-    it = iter(times)
-    return lambda: next(it)
-
-
 def test_transport_stops_at_the_deadline_with_a_fake_clock() -> None:
     calls: list[httpx.Request] = []
+    now = [0.0]
 
     def handler(request: httpx.Request) -> httpx.Response:
         calls.append(request)
+        now[0] = 59.8  # the attempt took until 59.8 s
         return httpx.Response(503)
 
     sleeps: list[float] = []
@@ -124,7 +121,7 @@ def test_transport_stops_at_the_deadline_with_a_fake_clock() -> None:
     transport = RetryTransport(
         httpx.MockTransport(handler),
         sleep=sleeps.append,
-        clock=iter([0.0, 0.0, 59.8]).__next__,
+        clock=lambda: now[0],
         jitter=lambda: 0.0,
     )
     response = transport.handle_request(httpx.Request("GET", "https://om.test/x"))

@@ -19,7 +19,7 @@ from openapi_core.datatypes import RequestParameters
 from openapi_core.templating.paths.exceptions import OperationNotFound, PathNotFound
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-from tests.contract.spec_tools import load_spec
+from tests._support.spec_tools import load_spec
 
 
 class SpecViolation(AssertionError):
@@ -107,7 +107,7 @@ class SpecChecker:
     def check_response(self, request: httpx.Request, response: httpx.Response) -> None:
         """Fail unless ``response`` is documented for the operation ``request`` calls.
 
-        Requests outside the spec (getOrder, /sandbox/, unknown paths) are counted, not checked.
+        Requests outside the spec (/sandbox/, unknown paths) are counted, not checked.
         """
         if "klarna-om-sandbox-fault" in response.headers:  # off-spec on purpose (html_502...)
             self.injected_faults += 1

@@ -1,0 +1,363 @@
+"""``AsyncKlarnaOrderManagement``: the asynchronous client (and the source of the sync one).
+
+``scripts/unasync.py`` makes ``_sync_client.py`` from this file; ``make test`` fails when the
+committed twin differs. The client composes the generated package through its httpx seam only:
+an httpx client with Basic auth, a timeout, the retry transport and two event hooks (idempotency
+key; typed errors). Input is checked before anything is sent; credentials are never logged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+
+from klarna_om_generated import Client
+from klarna_om_generated.api.captures import extend_due_date as _extend_api
+from klarna_om_generated.api.captures import get_options_for_extend_due_date as _options_api
+from klarna_om_generated.api.orders import get_order as _get_order_api
+from klarna_om_generated.api.orders import release_remaining_authorization as _release_api
+from klarna_om_generated.api.refunds import get_refund as _get_refund_api
+from klarna_om_generated.api.refunds import refund_order as _refund_api
+from klarna_om_generated.models import (
+    ExtendDueDateOptions,
+    ExtendDueDateRequest,
+    Order,
+    Refund,
+    RefundObject,
+)
+
+from ._async_transport import AsyncRetryTransport
+from ._base_client import (
+    BaseClient,
+    RefundCreated,
+    Region,
+    ensure_idempotency_key,
+    expect_status,
+    operation,
+    parsed,
+    refund_created,
+    remember_response,
+    request_model,
+    translated,
+)
+from ._constants import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT
+from ._money import OrderLineInput, ReturnFee, check_refund, refund_with_return_fee_body
+from ._retry import RetryPolicy
+from ._validation import check_days, check_idempotency_key, check_path_param
+
+
+async def _key_hook(request: httpx.Request) -> None:
+    ensure_idempotency_key(request)
+
+
+async def _response_hook(response: httpx.Response) -> None:
+    remember_response(response)
+
+
+class AsyncKlarnaOrderManagement(BaseClient):
+    """Client for Klarna's Order Management API: refunds, orders, release and due dates.
+
+    Every write carries one ``Klarna-Idempotency-Key`` for all its attempts. Use the client as a
+    context manager, or close it.
+
+    Args:
+        username: Klarna API username (e.g. ``K123456_abcd12345``).
+        password: Klarna API password; never logged nor shown in a repr.
+        region: ``"eu"``, ``"na"`` or ``"oc"``.
+        playground: Use Klarna's playground (test) environment.
+        base_url: Overrides region and playground (e.g. the local sandbox); https only, or
+            plain http on a loopback host.
+        timeout: Per request phase (default: 5 s to connect, 30 s per read/write).
+        max_retries: Retries after the first attempt (default 2).
+        transport: The httpx transport underneath the retries (e.g. ``httpx.MockTransport``);
+            pass a retry transport (``AsyncRetryTransport``) to choose its policy, sleep and
+            clock yourself.
+        retry_policy: Overrides ``max_retries``; its ``total_timeout`` bounds a whole call.
+        max_response_bytes: The largest response body read (default 1 MiB).
+
+    Raises:
+        InvalidRequestError: A setting is invalid (no network call is made).
+    """
+
+    def __init__(
+        self,
+        username: str,
+        password: str,
+        *,
+        region: Region = "eu",
+        playground: bool = False,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = 2,
+        transport: httpx.AsyncBaseTransport | None = None,
+        retry_policy: RetryPolicy | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+    ) -> None:
+        super().__init__(
+            username,
+            password,
+            region=region,
+            playground=playground,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_policy=retry_policy,
+            max_response_bytes=max_response_bytes,
+        )
+        if isinstance(transport, AsyncRetryTransport):  # a caller's own retry transport is kept
+            self.retry_policy = transport.policy
+            self.max_response_bytes = transport.max_response_bytes
+        else:
+            transport = AsyncRetryTransport(
+                transport, policy=self.retry_policy, max_response_bytes=max_response_bytes
+            )
+        self._http = httpx.AsyncClient(
+            transport=transport,
+            event_hooks={"request": [_key_hook], "response": [_response_hook]},
+            **self._httpx_args(),
+        )
+        self._api = Client(base_url=self.base_url).set_async_httpx_client(self._http)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connections."""
+        await self._http.aclose()
+
+    @operation("refundOrder")
+    async def refund_order(
+        self,
+        order_id: str,
+        refunded_amount: int,
+        *,
+        order_lines: Sequence[OrderLineInput] | None = None,
+        reference: str | None = None,
+        description: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> RefundCreated:
+        """Refund part or all of a captured order.
+
+        Args:
+            order_id: Klarna's order id.
+            refunded_amount: Minor units (> 0); with order lines, their totals must add up to it.
+            order_lines: The refunded lines (dicts with Klarna's field names, or ``OrderLine``).
+            reference: Your reference for the refund.
+            description: Shown to the customer.
+            idempotency_key: Your own key (e.g. ``derive_idempotency_key``); default: a new one.
+
+        Returns:
+            The refund's id and location, and the key used.
+
+        Raises:
+            MoneyValidationError: An amount or order line is wrong; nothing was sent.
+            APIStatusError: Klarna refused (e.g. ``PermissionDeniedError``).
+            APIConnectionError: No answer; retry with the error's ``idempotency_key``.
+        """
+        body = check_refund(
+            refunded_amount, order_lines, reference=reference, description=description
+        )
+        return await self._refund(order_id, body, idempotency_key)
+
+    async def refund_with_return_fee(
+        self,
+        order_id: str,
+        order_lines: Sequence[OrderLineInput],
+        return_fee: int | ReturnFee,
+        *,
+        reference: str | None = None,
+        description: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> RefundCreated:
+        """Refund the returned order lines minus a return fee (a ``return_fee`` line).
+
+        Args:
+            order_id: Klarna's order id.
+            order_lines: The returned lines.
+            return_fee: The fee in minor units, or a ``ReturnFee`` with a tax rate.
+            reference: Your reference for the refund.
+            description: Shown to the customer.
+            idempotency_key: Your own key; default: a new one.
+
+        Returns:
+            The refund's id and location, and the key used.
+
+        Raises:
+            MoneyValidationError: The lines or the fee are wrong; nothing was sent.
+            APIStatusError: Klarna refused (a fee needs one capture of the whole order).
+            APIConnectionError: No answer; retry with the error's ``idempotency_key``.
+        """
+        body = refund_with_return_fee_body(
+            order_lines, return_fee, reference=reference, description=description
+        )
+        return await self._refund(order_id, body, idempotency_key)
+
+    async def refund_return_fee(
+        self,
+        order_id: str,
+        amount: int,
+        *,
+        reference: str | None = None,
+        description: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> RefundCreated:
+        """Give a charged return fee back: a new refund of ``amount`` without order lines.
+
+        Args:
+            order_id: Klarna's order id.
+            amount: The fee charged before, in minor units.
+            reference: Your reference for the refund.
+            description: Default ``"Return fee refunded"``.
+            idempotency_key: Your own key; default: a new one.
+
+        Returns:
+            The refund's id and location, and the key used.
+
+        Raises:
+            MoneyValidationError: The amount is wrong; nothing was sent.
+            APIStatusError: Klarna refused.
+            APIConnectionError: No answer; retry with the error's ``idempotency_key``.
+        """
+        body = self._return_fee_refund_body(amount, reference, description)
+        return await self._refund(order_id, body, idempotency_key)
+
+    async def _refund(
+        self, order_id: str, body: dict[str, Any], idempotency_key: str | None
+    ) -> RefundCreated:
+        order_id = check_path_param("order_id", order_id)
+        request = request_model(RefundObject.from_dict, body)
+        key = check_idempotency_key(idempotency_key)
+        with translated(key):
+            response = await _refund_api.asyncio_detailed(
+                order_id, client=self._api, body=request, klarna_idempotency_key=key
+            )
+            return refund_created(order_id, response, key)
+
+    @operation("getRefund")
+    async def get_refund(self, order_id: str, refund_id: str) -> Refund:
+        """Read one refund of an order.
+
+        Args:
+            order_id: Klarna's order id.
+            refund_id: The ``refund_id`` of ``RefundCreated``.
+
+        Returns:
+            The refund as Klarna reports it.
+
+        Raises:
+            NotFoundError: No such order or refund.
+            APIConnectionError: No answer; calling again is safe.
+        """
+        order_id = check_path_param("order_id", order_id)
+        refund_id = check_path_param("refund_id", refund_id)
+        with translated(None):
+            response = await _get_refund_api.asyncio_detailed(order_id, refund_id, client=self._api)
+            return parsed(response, Refund, None)
+
+    @operation("getOrder")
+    async def get_order(self, order_id: str) -> Order:
+        """Read an order: its amounts, captures (with their ids) and refunds.
+
+        Args:
+            order_id: Klarna's order id.
+
+        Returns:
+            The order as Klarna reports it.
+
+        Raises:
+            NotFoundError: No such order.
+            APIConnectionError: No answer; calling again is safe.
+        """
+        order_id = check_path_param("order_id", order_id)
+        with translated(None):
+            response = await _get_order_api.asyncio_detailed(order_id, client=self._api)
+            return parsed(response, Order, None)
+
+    @operation("releaseRemainingAuthorization")
+    async def release_remaining_authorization(
+        self, order_id: str, *, idempotency_key: str | None = None
+    ) -> None:
+        """Release what is still authorized on a partly captured order.
+
+        Args:
+            order_id: Klarna's order id.
+            idempotency_key: Your own key; default: a new one.
+
+        Raises:
+            PermissionDeniedError: Nothing to release (e.g. cancelled or fully captured).
+            APIConnectionError: No answer; retry with the error's ``idempotency_key``.
+        """
+        order_id = check_path_param("order_id", order_id)
+        key = check_idempotency_key(idempotency_key)
+        with translated(key):
+            response = await _release_api.asyncio_detailed(
+                order_id, client=self._api, klarna_idempotency_key=key
+            )
+            expect_status(response, 204, key)
+
+    @operation("getOptionsForExtendDueDate")
+    async def get_extend_due_date_options(
+        self, order_id: str, capture_id: str
+    ) -> ExtendDueDateOptions:
+        """List by how many days a capture's due date can be extended, and the fees.
+
+        Args:
+            order_id: Klarna's order id.
+            capture_id: The capture (see ``get_order``).
+
+        Returns:
+            The currency and the options (days and fee).
+
+        Raises:
+            NotFoundError: No such order or capture.
+            APIConnectionError: No answer; calling again is safe.
+        """
+        order_id = check_path_param("order_id", order_id)
+        capture_id = check_path_param("capture_id", capture_id)
+        with translated(None):
+            response = await _options_api.asyncio_detailed(order_id, capture_id, client=self._api)
+            return parsed(response, ExtendDueDateOptions, None)
+
+    @operation("extendDueDate")
+    async def extend_due_date(
+        self,
+        order_id: str,
+        capture_id: str,
+        number_of_days: int,
+        *,
+        idempotency_key: str | None = None,
+    ) -> None:
+        """Extend a capture's due date by one of the offered numbers of days.
+
+        Args:
+            order_id: Klarna's order id.
+            capture_id: The capture (see ``get_order``).
+            number_of_days: One of ``get_extend_due_date_options``' days.
+            idempotency_key: Your own key; default: a new one.
+
+        Raises:
+            PermissionDeniedError: Days not offered, or already extended.
+            APIConnectionError: No answer; retry with the error's ``idempotency_key``.
+        """
+        order_id = check_path_param("order_id", order_id)
+        capture_id = check_path_param("capture_id", capture_id)
+        body = request_model(
+            ExtendDueDateRequest.from_dict, {"number_of_days": check_days(number_of_days)}
+        )
+        key = check_idempotency_key(idempotency_key)
+        with translated(key):
+            response = await _extend_api.asyncio_detailed(
+                order_id, capture_id, client=self._api, body=body, klarna_idempotency_key=key
+            )
+            expect_status(response, 204, key)

@@ -1,0 +1,316 @@
+"""What the sync and async clients share: configuration, input preparation, reading results.
+
+Exists because the generated functions send once, without timeout, key or typed errors. Nothing
+here does I/O: the clients (``_async_client`` and its generated twin ``_sync_client``) send.
+It never logs or reprs credentials.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import ipaddress
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, Literal, TypeVar
+
+import attrs
+import httpx
+
+from klarna_om_generated.types import Response
+
+from ._constants import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT,
+    HOSTS,
+    IDEMPOTENCY_HEADER,
+    RETURN_FEE_REFUND_DESCRIPTION,
+    USER_AGENT,
+    WRITE_METHODS,
+)
+from ._errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APITimeoutError,
+    InvalidRequestError,
+    status_error,
+)
+from ._money import check_refund
+from ._retry import RetryPolicy
+from ._validation import check_path_param, new_idempotency_key
+
+Region = Literal["eu", "na", "oc"]
+T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+
+_last_response: contextvars.ContextVar[httpx.Response | None] = contextvars.ContextVar(
+    "klarna_om_last_response", default=None
+)
+#: Failures of parsing a response body that are the server's fault, not a bug of ours.
+_PARSE_ERRORS = (ValueError, KeyError, TypeError, AttributeError, RecursionError)
+
+
+@attrs.frozen
+class RefundCreated:
+    """The outcome of a refund: Klarna's ``Refund-Id`` and ``Location``, and the key used."""
+
+    order_id: str
+    refund_id: str
+    location: str | None
+    idempotency_key: str
+
+
+def operation(operation_id: str) -> Callable[[F], F]:
+    """Mark a client method as the one that serves ``operation_id`` of spec/ (checked by a test)."""
+
+    def mark(method: F) -> F:
+        method.__klarna_operation__ = operation_id  # type: ignore[attr-defined]
+        return method
+
+    return mark
+
+
+def ensure_idempotency_key(request: httpx.Request) -> None:
+    """Give a write without a key a fresh one (a request hook: once per call, not per retry)."""
+    if request.method in WRITE_METHODS and IDEMPOTENCY_HEADER not in request.headers:
+        request.headers[IDEMPOTENCY_HEADER] = new_idempotency_key()
+
+
+def remember_response(response: httpx.Response) -> None:
+    """Keep the call's last response for the errors of ``translated``; raise for >= 300.
+
+    The body is already in memory (the retry transport read it under the size cap).
+    """
+    _last_response.set(response)
+    if response.status_code >= 300:
+        raise status_error(response)
+
+
+def _no_response_message(exc: Exception, idempotency_key: str | None, what: str) -> str:
+    message = f"{what} ({type(exc).__name__})"
+    if idempotency_key is None:  # a read: nothing was changed, call it again
+        return message
+    return (
+        f"{message}; the write may have been applied: retry with idempotency_key={idempotency_key}"
+    )
+
+
+@contextmanager
+def translated(idempotency_key: str | None) -> Iterator[None]:
+    """Turn transport failures and unreadable success bodies into klarna_om errors.
+
+    ``idempotency_key`` is None for reads: their messages then say nothing of writes.
+    """
+    token = _last_response.set(None)
+    try:
+        yield
+    except httpx.TimeoutException as exc:
+        raise APITimeoutError(
+            _no_response_message(exc, idempotency_key, "timed out after every allowed attempt"),
+            request=_request_of(exc),
+            idempotency_key=idempotency_key,
+        ) from exc
+    except httpx.TransportError as exc:
+        raise APIConnectionError(
+            _no_response_message(exc, idempotency_key, "no response after every allowed attempt"),
+            request=_request_of(exc),
+            idempotency_key=idempotency_key,
+        ) from exc
+    except _PARSE_ERRORS as exc:
+        response = _last_response.get()
+        if response is None:  # not a response problem: a bug to surface as it is
+            raise
+        raise APIResponseValidationError(
+            f"{response.status_code} response could not be read as documented "
+            f"({type(exc).__name__})",
+            response=response,
+            status_code=response.status_code,
+            idempotency_key=idempotency_key,
+        ) from None
+    finally:
+        _last_response.reset(token)
+
+
+def _request_of(exc: httpx.RequestError) -> httpx.Request | None:
+    try:
+        return exc.request
+    except RuntimeError:  # raised without a request
+        return None
+
+
+def expect_status(response: Response[Any], status: int, key: str | None) -> None:
+    """Raise ``APIResponseValidationError`` unless the call answered ``status``."""
+    if response.status_code != status:
+        last = _last_http_response()
+        raise APIResponseValidationError(
+            f"expected {status}, got {int(response.status_code)}",
+            response=last,
+            status_code=last.status_code,
+            idempotency_key=key,
+        )
+
+
+def _last_http_response() -> httpx.Response:
+    last = _last_response.get()
+    assert last is not None  # set by the response hook of the call being handled
+    return last
+
+
+def parsed(response: Response[Any], model: type[T], key: str | None) -> T:
+    """The 200 response's parsed model, or ``APIResponseValidationError``."""
+    expect_status(response, 200, key)
+    if not isinstance(response.parsed, model):
+        last = _last_http_response()
+        raise APIResponseValidationError(
+            "200 response body is not a JSON object",
+            response=last,
+            status_code=last.status_code,
+            idempotency_key=key,
+        )
+    return response.parsed
+
+
+def refund_created(order_id: str, response: Response[Any], key: str) -> RefundCreated:
+    """Read ``Refund-Id`` (or the id at the end of ``Location``) from a refund's 201."""
+    expect_status(response, 201, key)
+    location = response.headers.get("location")
+    refund_id = response.headers.get("refund-id")
+    if not refund_id and location and "/refunds/" in location:
+        refund_id = location.rstrip("/").rsplit("/", 1)[-1] or None
+    if not refund_id:
+        last = _last_http_response()
+        raise APIResponseValidationError(
+            "201 without Refund-Id or Location: the refund was created; read the order or "
+            f"retry with the same idempotency_key={key} to get it",
+            response=last,
+            status_code=last.status_code,
+            idempotency_key=key,
+        )
+    return RefundCreated(
+        order_id=order_id, refund_id=refund_id, location=location, idempotency_key=key
+    )
+
+
+def request_model(model: Callable[[dict[str, Any]], T], data: dict[str, Any]) -> T:
+    """Build a generated request model from checked data; any failure is an input error.
+
+    The checks before it follow spec/; if the spec changes before they do (a new required
+    field), the generated ``from_dict`` raises, and the caller sees that as ``InvalidRequestError``.
+    """
+    try:
+        return model(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        detail = exc.args[0] if isinstance(exc, KeyError) and exc.args else type(exc).__name__
+        raise InvalidRequestError(
+            f"the request body does not match the spec ({detail!s:.64})", field=str(detail)[:64]
+        ) from None
+
+
+def check_base_url(base_url: str) -> str:
+    """``base_url`` if it is https, or plain http on a loopback host (the local sandbox)."""
+    try:
+        url = httpx.URL(base_url)
+    except (httpx.InvalidURL, TypeError):
+        raise InvalidRequestError("base_url is not a valid URL", field="base_url") from None
+    if url.scheme == "https" and url.host:
+        return base_url
+    if url.scheme == "http" and _is_loopback(url.host):
+        return base_url
+    raise InvalidRequestError(
+        "base_url must use https:// (plain http:// only for a loopback host such as the local "
+        "sandbox): Basic credentials would otherwise cross the network unencrypted",
+        field="base_url",
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class BaseClient:
+    """Configuration and input preparation shared by the sync and async clients."""
+
+    def __init__(
+        self,
+        username: str,
+        password: str,
+        *,
+        region: Region = "eu",
+        playground: bool = False,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = 2,
+        retry_policy: RetryPolicy | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+    ) -> None:
+        if not isinstance(username, str) or not username:
+            raise InvalidRequestError("username must be a non-empty str", field="username")
+        if not isinstance(password, str) or not password:
+            raise InvalidRequestError("password must be a non-empty str", field="password")
+        if region not in HOSTS:
+            raise InvalidRequestError(f"region must be one of {sorted(HOSTS)}", field="region")
+        if timeout is None:
+            raise InvalidRequestError(
+                "timeout=None would wait forever; pass seconds", field="timeout"
+            )
+        if type(max_response_bytes) is not int or max_response_bytes < 1:
+            raise InvalidRequestError(
+                "max_response_bytes must be a positive int", field="max_response_bytes"
+            )
+        self.base_url = check_base_url(
+            base_url or f"https://{HOSTS[region]}{'.playground' if playground else ''}.klarna.com"
+        )
+        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self.retry_policy = retry_policy or RetryPolicy(max_retries=max_retries)
+        self.max_response_bytes = max_response_bytes
+        self._auth = httpx.BasicAuth(username, password)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(base_url={self.base_url!r}, "
+            f"max_retries={self.retry_policy.max_retries}, timeout={self.timeout!r})"
+        )
+
+    def _httpx_args(self) -> dict[str, Any]:
+        return {
+            "base_url": self.base_url,
+            "auth": self._auth,
+            "timeout": self.timeout,
+            # identity: Klarna's answers are small, and a compressed one could hide a huge body
+            "headers": {"User-Agent": USER_AGENT, "Accept-Encoding": "identity"},
+            "follow_redirects": False,
+        }
+
+    @staticmethod
+    def _return_fee_refund_body(
+        amount: int, reference: str | None, description: str | None
+    ) -> dict[str, Any]:
+        # Klarna: give a charged fee back with "a new refund including the amount previously
+        # charged". Amount only: return fees need an order captured in full by one capture,
+        # so Klarna has a single invoice to allocate it to, and no line type is guessed.
+        return check_refund(
+            amount,
+            None,
+            reference=reference,
+            description=RETURN_FEE_REFUND_DESCRIPTION if description is None else description,
+        )
+
+
+__all__ = [
+    "BaseClient",
+    "RefundCreated",
+    "Region",
+    "check_path_param",
+    "ensure_idempotency_key",
+    "expect_status",
+    "operation",
+    "parsed",
+    "refund_created",
+    "remember_response",
+    "request_model",
+    "translated",
+]

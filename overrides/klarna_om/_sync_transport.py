@@ -1,0 +1,100 @@
+"""The sync twin of ``_async_transport.py``, made by ``scripts/unasync.py``: do not edit.
+
+Edit the async source and run ``make unasync``; its docstring says what this is for.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+
+import httpx
+
+from ._constants import DEFAULT_MAX_RESPONSE_BYTES
+from ._retry import (
+    BodyReader,
+    RetryCore,
+    RetryPolicy,
+    sync_deadline_scope,
+    sync_sleep,
+)
+
+
+class RetryTransport(httpx.BaseTransport):
+    """An httpx transport that retries through ``policy`` around an inner transport.
+
+    Args:
+        inner: The transport that sends each attempt (default: httpx's own).
+        policy: When to retry and how long the whole call may take.
+        sleep: Waits between attempts (injected by tests).
+        clock: Monotonic seconds (injected by tests).
+        jitter: A number in [0, 1) per wait (injected by tests).
+        max_response_bytes: The largest body read; a bigger one raises ``ResponseTooLargeError``.
+    """
+
+    def __init__(
+        self,
+        inner: httpx.BaseTransport | None = None,
+        *,
+        policy: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = sync_sleep,
+        clock: Callable[[], float] = time.monotonic,
+        jitter: Callable[[], float] = random.random,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+    ) -> None:
+        self._inner = inner if inner is not None else httpx.HTTPTransport()
+        self._core = RetryCore(policy or RetryPolicy(), clock, jitter)
+        self._sleep = sleep
+        self.max_response_bytes = max_response_bytes
+
+    @property
+    def policy(self) -> RetryPolicy:
+        """The retry policy this transport applies."""
+        return self._core.policy
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Send ``request``, retrying as the policy allows; return the last response."""
+        core = self._core
+        started = core.clock()
+        deadline = started + core.policy.total_timeout
+        timeouts = dict(request.extensions.get("timeout") or {})
+        attempt = 0
+        while True:
+            attempt += 1
+            attempt_start = core.clock()
+            try:
+                remaining = core.attempt_timeouts(request, timeouts, deadline)
+                response = self._attempt(request, deadline, remaining)
+            except httpx.TransportError as exc:
+                delay = core.delay_after(request, attempt, started, attempt_start, None, exc)
+                if delay is None:
+                    raise
+            else:
+                delay = core.delay_after(request, attempt, started, attempt_start, response, None)
+                if delay is None:
+                    return response
+            self._sleep(delay)
+
+    def _attempt(self, request: httpx.Request, deadline: float, remaining: float) -> httpx.Response:
+        reader = BodyReader(request, self.max_response_bytes, deadline, self._core.clock)
+        try:
+            with sync_deadline_scope(remaining):
+                response = self._inner.handle_request(request)
+                try:
+                    if response.is_stream_consumed:  # an inner transport read it already
+                        return reader.already_read(response)
+                    reader.start(response)
+                    for chunk in response.iter_raw():
+                        reader.add(chunk)
+                finally:
+                    response.close()
+        except TimeoutError:
+            raise httpx.ReadTimeout(
+                "the call's time budget ran out during the attempt", request=request
+            ) from None
+        return reader.finish(response)
+
+    def close(self) -> None:
+        """Close the inner transport."""
+        self._inner.close()

@@ -1,0 +1,108 @@
+"""Makes the sync twins of the async client and transport, as httpcore does for its own.
+
+Usage: python scripts/unasync.py [--check]
+
+The async modules are the only source; each sync module is this script's output, committed.
+``--check`` (run by ``make test``) fails when a committed twin differs from what it would write.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "overrides" / "klarna_om"
+FILES = {"_async_client.py": "_sync_client.py", "_async_transport.py": "_sync_transport.py"}
+
+#: Whole-word substitutions, applied in order.
+SUBS = [
+    ("async def ", "def "),
+    ("async with ", "with "),
+    ("async for ", "for "),
+    ("await ", ""),
+    ("AsyncKlarnaOrderManagement", "KlarnaOrderManagement"),
+    ("AsyncRetryTransport", "RetryTransport"),
+    ("httpx.AsyncBaseTransport", "httpx.BaseTransport"),
+    ("httpx.AsyncHTTPTransport", "httpx.HTTPTransport"),
+    ("httpx.AsyncByteStream", "httpx.SyncByteStream"),
+    ("httpx.AsyncClient", "httpx.Client"),
+    ("handle_async_request", "handle_request"),
+    ("set_async_httpx_client", "set_httpx_client"),
+    ("asyncio_detailed", "sync_detailed"),
+    ("async_deadline_scope", "sync_deadline_scope"),
+    ("async_sleep", "sync_sleep"),
+    ("from ._async_transport import", "from ._sync_transport import"),
+    ("__aenter__", "__enter__"),
+    ("__aexit__", "__exit__"),
+    ("aclose", "close"),
+    ("aiter_raw", "iter_raw"),
+    ("aread", "read"),
+    ("Awaitable, ", ""),
+]
+_AWAITABLE = re.compile(r"Awaitable\[([^\[\]]*)\]")
+_WORD = re.compile(r"\w")
+_DOCSTRING = re.compile(r'\A"""(.*?)"""', re.DOTALL)
+
+
+def _sub(text: str, old: str, new: str) -> str:
+    # whole words only: "aclose" must not touch "_aclose_all", "await " not "awaited "
+    left = r"\b" if _WORD.match(old[0]) else ""
+    right = r"\b" if _WORD.match(old[-1]) else ""
+    return re.sub(left + re.escape(old) + right, new.replace("\\", r"\\"), text)
+
+
+def unasync(source: str, name: str) -> str:
+    """The sync twin of the async module ``name`` with text ``source``."""
+    text = _AWAITABLE.sub(r"\1", source)
+    for old, new in SUBS:
+        text = _sub(text, old, new)
+    header = (
+        f'"""The sync twin of ``{name}``, made by ``scripts/unasync.py``: do not edit.\n\n'
+        "Edit the async source and run ``make unasync``; its docstring says what this is for.\n"
+        '"""'
+    )
+    return _ruff(_DOCSTRING.sub(lambda _: header, text, count=1))
+
+
+def _ruff(text: str) -> str:
+    """Sort imports and format as the pinned ruff does for the rest of the package."""
+    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or "ruff"
+    stdin = str(PACKAGE / "_twin.py")
+    for args in (["check", "--fix-only", "--select", "I", "--quiet"], ["format", "--quiet"]):
+        text = subprocess.run(
+            [ruff, *args, "--stdin-filename", stdin, "-"],
+            input=text,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    return text
+
+
+def main(argv: list[str]) -> int:
+    """Write the twins, or with ``--check`` report the stale ones; 1 when any is stale."""
+    check = "--check" in argv
+    stale = []
+    for source_name, target_name in FILES.items():
+        wanted = unasync((PACKAGE / source_name).read_text(encoding="utf-8"), source_name)
+        target = PACKAGE / target_name
+        current = target.read_text(encoding="utf-8") if target.exists() else None
+        if current == wanted:
+            continue
+        stale.append(target_name)
+        if not check:
+            target.write_text(wanted, encoding="utf-8")
+    if check and stale:
+        print(
+            f"stale sync twins {stale}: edit the async source, run 'make unasync'", file=sys.stderr
+        )
+        return 1
+    print(f"sync twins {'up to date' if not stale else 'written: ' + ', '.join(stale)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,1 @@
+"""Helpers every test tier shares: spec tools, the spec-checking transport, test data."""

@@ -34,6 +34,7 @@ SUBS = [
     ("asyncio_detailed", "sync_detailed"),
     ("async_deadline_scope", "sync_deadline_scope"),
     ("async_sleep", "sync_sleep"),
+    ("default_async_transport", "default_sync_transport"),
     ("from ._async_transport import", "from ._sync_transport import"),
     ("__aenter__", "__enter__"),
     ("__aexit__", "__exit__"),

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 import httpx
 
 from ._constants import DEFAULT_MAX_RESPONSE_BYTES
+from ._deadline import CALL_DEADLINE, default_async_transport
 from ._retry import (
     BodyReader,
     RetryCore,
@@ -47,7 +48,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         jitter: Callable[[], float] = random.random,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        self._inner = inner if inner is not None else httpx.AsyncHTTPTransport()
+        self._inner = inner if inner is not None else default_async_transport()
         self._core = RetryCore(policy or RetryPolicy(), clock, jitter)
         self._sleep = sleep
         self.max_response_bytes = max_response_bytes
@@ -59,10 +60,24 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request``, retrying as the policy allows; return the last response."""
-        core = self._core
-        started = core.clock()
-        deadline = started + core.policy.total_timeout
+        started = self._core.clock()
+        deadline = started + self.policy.total_timeout
         timeouts = dict(request.extensions.get("timeout") or {})
+        # bounds every socket operation of the default sync transport (in real monotonic time)
+        token = CALL_DEADLINE.set(time.monotonic() + self.policy.total_timeout)
+        try:
+            return await self._attempts(request, timeouts, started, deadline)
+        finally:
+            CALL_DEADLINE.reset(token)
+
+    async def _attempts(
+        self,
+        request: httpx.Request,
+        timeouts: dict[str, float | None],
+        started: float,
+        deadline: float,
+    ) -> httpx.Response:
+        core = self._core
         attempt = 0
         while True:
             attempt += 1

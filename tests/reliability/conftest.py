@@ -8,6 +8,6 @@ import pytest
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    module = sys.modules.get("tests.reliability.test_faults")
-    for line in getattr(module, "SUMMARIES", []):
-        terminalreporter.write_line(line)
+    for name in ("tests.reliability.test_faults", "tests.reliability.test_hostile_servers"):
+        for line in getattr(sys.modules.get(name), "SUMMARIES", []):
+            terminalreporter.write_line(line)

@@ -25,7 +25,7 @@ def test_the_readme_has_the_snippets_of_each_section() -> None:
         "Timeouts",
         "Return fees",
     ]
-    assert len(SNIPPETS) == 7
+    assert len(SNIPPETS) == 8
 
 
 def test_readme_snippets_run(capsys: pytest.CaptureFixture[str]) -> None:

@@ -36,7 +36,7 @@ from ._errors import (
 )
 from ._money import check_refund
 from ._retry import RetryPolicy
-from ._validation import check_path_param, new_idempotency_key
+from ._validation import new_idempotency_key
 
 Region = Literal["eu", "na", "oc"]
 T = TypeVar("T")
@@ -298,19 +298,3 @@ class BaseClient:
             reference=reference,
             description=RETURN_FEE_REFUND_DESCRIPTION if description is None else description,
         )
-
-
-__all__ = [
-    "BaseClient",
-    "RefundCreated",
-    "Region",
-    "check_path_param",
-    "ensure_idempotency_key",
-    "expect_status",
-    "operation",
-    "parsed",
-    "refund_created",
-    "remember_response",
-    "request_model",
-    "translated",
-]

@@ -14,6 +14,7 @@ import time
 import zlib
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from typing import NoReturn
 
 import attrs
 import httpx
@@ -200,7 +201,7 @@ class BodyReader:
         self.size = 0
         self.chunks: list[bytes] = []
 
-    def too_large(self) -> None:
+    def too_large(self) -> NoReturn:
         """Raise the typed error for a body over the cap."""
         raise ResponseTooLargeError(
             f"{self.status_code} response is larger than max_response_bytes={self.limit}; "

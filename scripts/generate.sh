@@ -9,6 +9,7 @@ cd "$root"
 out=${1:-generated}
 spec=spec/klarna-ordermanagement.yaml
 config=spec/generator.yml
+templates=spec/templates
 pkg="$out/klarna_om_generated"
 # The pins live in pyproject.toml's dev extra, the one place they are written.
 pin() { sed -nE "s/^ *\"$1==([^\"]+)\",?$/\1/p" pyproject.toml; }
@@ -30,6 +31,7 @@ mkdir -p "$out"
 [[ "$out" == generated ]] || cp generated/ruff.toml "$out/ruff.toml"
 rm -rf "$pkg"
 log=$(openapi-python-client generate --path "$spec" --config "$config" --meta none \
+      --custom-template-path "$templates" \
       --output-path "$pkg" --fail-on-warning 2>&1) || { echo "$log" >&2; exit 1; }
 # The generator only warns when a post hook (ruff) fails; treat any warning as an error.
 if grep -qiE 'warning|error|not in PATH' <<<"$log"; then echo "$log" >&2; exit 1; fi
@@ -43,6 +45,8 @@ done
 spec_sha=$(sha256sum "$spec" | awk '{print $1}')
 config_sha=$(sha256sum "$config" | awk '{print $1}')
 ruffcfg_sha=$(sha256sum generated/ruff.toml | awk '{print $1}')
+# One digest over every template file, by path and content, so any template change shows.
+templates_sha=$(cd "$templates" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | awk '{print $1}')
 cat > "$out/PROVENANCE.json" <<JSON
 {
   "spec": "$spec",
@@ -50,8 +54,10 @@ cat > "$out/PROVENANCE.json" <<JSON
   "generator_config": "$config",
   "generator_config_sha256": "$config_sha",
   "generator": "openapi-python-client $gen_version",
+  "custom_templates": "$templates",
+  "custom_templates_sha256": "$templates_sha",
   "ruff": "$ruff_version",
   "ruff_config_sha256": "$ruffcfg_sha",
-  "command": "openapi-python-client generate --path $spec --config $config --meta none --output-path generated/klarna_om_generated --fail-on-warning"
+  "command": "openapi-python-client generate --path $spec --config $config --meta none --custom-template-path $templates --output-path generated/klarna_om_generated --fail-on-warning"
 }
 JSON

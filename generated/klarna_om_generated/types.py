@@ -1,9 +1,11 @@
 # generated from spec/klarna-ordermanagement.yaml by openapi-python-client 0.29.1, do not edit, run `make generate`
-"""Contains some shared types for properties"""
+"""Contains some shared types for properties, and the strict JSON readers the models use"""
 
-from collections.abc import Mapping, MutableMapping
+import datetime
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from enum import Enum
 from http import HTTPStatus
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
 
 from attrs import define
 
@@ -52,4 +54,229 @@ class Response(Generic[T]):
     parsed: T | None
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+# Strict reading (a template under spec/templates adds everything below). Every model's
+# `from_dict` checks each JSON value against its schema type with these readers; a mismatch
+# raises `SchemaError`, whose `path` is the JSON path of the value (`order_lines[0].quantity`).
+# Messages name the path and the expected and found JSON types, never the value.
+
+
+class SchemaError(ValueError):
+    """A JSON value does not have the type its schema declares."""
+
+    def __init__(self, path: str, expected: str, found: str) -> None:
+        super().__init__(f"{path or 'the body'}: expected {expected}, found {found}")
+        self.path = path
+        self.expected = expected
+        self.found = found
+
+    def under(self, prefix: str) -> "SchemaError":
+        """The same error, for a value nested under `prefix`."""
+        if not self.path:
+            path = prefix
+        elif self.path.startswith("["):
+            path = prefix + self.path
+        else:
+            path = f"{prefix}.{self.path}" if prefix else self.path
+        return SchemaError(path, self.expected, self.found)
+
+
+_JSON_TYPES: dict[type, str] = {
+    type(None): "null",
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    str: "string",
+    list: "array",
+    tuple: "array",
+    dict: "object",
+}
+
+
+def json_type(value: object) -> str:
+    """The JSON type name of a decoded JSON value (`"integer"`, `"array"`, ...)."""
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def read_int(value: object, path: str) -> int:
+    """`value` if it is a JSON integer (not a boolean, not a number with a fraction)."""
+    if type(value) is int:
+        return value
+    raise SchemaError(path, "integer", json_type(value))
+
+
+def read_float(value: object, path: str) -> float:
+    """`value` as a float if it is a JSON number (not a boolean)."""
+    if type(value) is float or type(value) is int:
+        return float(value)
+    raise SchemaError(path, "number", json_type(value))
+
+
+def read_str(value: object, path: str) -> str:
+    """`value` if it is a JSON string."""
+    if type(value) is str:
+        return value
+    raise SchemaError(path, "string", json_type(value))
+
+
+def read_bool(value: object, path: str) -> bool:
+    """`value` if it is a JSON boolean."""
+    if type(value) is bool:
+        return value
+    raise SchemaError(path, "boolean", json_type(value))
+
+
+def read_any(value: object, path: str) -> Any:
+    """`value` as it is (a schema without a type)."""
+    return value
+
+
+def read_none(value: object, path: str) -> None:
+    """`None` if `value` is JSON null."""
+    if value is None:
+        return None
+    raise SchemaError(path, "null", json_type(value))
+
+
+def read_datetime(value: object, path: str) -> datetime.datetime:
+    """`value` parsed if it is a string holding an RFC 3339 date-time with an offset."""
+    text = read_str(value, path)
+    try:
+        parsed = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise SchemaError(path, "string (date-time)", "string that is not a date-time")
+    return parsed
+
+
+def read_date(value: object, path: str) -> datetime.date:
+    """`value` parsed if it is a string holding an RFC 3339 full-date."""
+    text = read_str(value, path)
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise SchemaError(path, "string (date)", "string that is not a date") from None
+
+
+E = TypeVar("E", bound=Enum)
+
+
+def read_enum(value: object, path: str, enum: type[E], base: type) -> E:
+    """`value` as a member of `enum` (whose values are `base`, `str` or `int`)."""
+    expected = "string" if base is str else "integer"
+    if type(value) is not base:
+        raise SchemaError(path, expected, json_type(value))
+    try:
+        return enum(value)
+    except ValueError:
+        raise SchemaError(path, f"{expected} ({enum.__name__})", f"{expected} outside it") from None
+
+
+def read_object(value: object, path: str) -> Mapping[str, Any]:
+    """`value` if it is a JSON object."""
+    if type(value) is dict:
+        return value
+    raise SchemaError(path, "object", json_type(value))
+
+
+M = TypeVar("M")
+
+
+def read_model(value: object, path: str, model: Callable[[Mapping[str, Any]], M]) -> M:
+    """`value` read by a model's `from_dict`, with the model's errors nested under `path`."""
+    data = read_object(value, path)
+    try:
+        return model(data)
+    except SchemaError as exc:
+        raise exc.under(path) from None
+
+
+def read_list(value: object, path: str, item: Callable[[object, str], M]) -> tuple[M, ...]:
+    """`value` if it is a JSON array, each item read by `item`, as a tuple."""
+    if type(value) is not list:
+        raise SchemaError(path, "array", json_type(value))
+    return tuple([item(element, f"{path}[{index}]") for index, element in enumerate(value)])
+
+
+def read_union(value: object, path: str, readers: Sequence[Callable[[object, str], Any]]) -> Any:
+    """`value` read by the first of `readers` that accepts it (a schema's `anyOf`)."""
+    expected: list[str] = []
+    for reader in readers:
+        try:
+            return reader(value, path)
+        except SchemaError as exc:
+            if exc.expected not in expected:
+                expected.append(exc.expected)
+    raise SchemaError(path, " or ".join(expected), json_type(value))
+
+
+def required(data: dict[str, Any], key: str) -> Any:
+    """`data.pop(key)`, or `SchemaError` if the schema's required `key` is missing."""
+    try:
+        return data.pop(key)
+    except KeyError:
+        raise SchemaError(key, "a value (required)", "nothing") from None
+
+
+def to_json(value: Any) -> Any:
+    """A model's value as JSON-ready data (models, enums, dates and tuples converted)."""
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value.value if isinstance(value, Enum) else value
+    if isinstance(value, (tuple, list)):
+        return [to_json(item) for item in value]
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    to_dict = getattr(value, "to_dict", None)
+    if to_dict is not None:
+        return to_dict()
+    return value
+
+
+def _repr_value(value: object) -> str:
+    if isinstance(value, Enum):
+        return f"{type(value).__name__}.{value.name}"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_repr_value(item) for item in value) + "]"
+    return repr(value)
+
+
+def model_repr(model: object, fields: Sequence[tuple[str, object]], extra: Mapping[str, Any]) -> str:
+    """`Name(field=value, ...)` with the fields that are present; extra properties by key only.
+
+    Undeclared properties (such as a customer's address on an order) may hold customer data:
+    the repr names their keys, never their values.
+    """
+    shown = [f"{name}={_repr_value(value)}" for name, value in fields if value is not None]
+    if extra:
+        shown.append(f"additional_keys={sorted(extra)!r}")
+    return f"{type(model).__name__}({', '.join(shown)})"
+
+
+__all__ = [
+    "UNSET",
+    "File",
+    "FileTypes",
+    "RequestFiles",
+    "Response",
+    "SchemaError",
+    "Unset",
+    "json_type",
+    "model_repr",
+    "read_any",
+    "read_bool",
+    "read_date",
+    "read_datetime",
+    "read_enum",
+    "read_float",
+    "read_int",
+    "read_list",
+    "read_model",
+    "read_none",
+    "read_object",
+    "read_str",
+    "read_union",
+    "required",
+    "to_json",
+]

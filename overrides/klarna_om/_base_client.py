@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import contextvars
 import ipaddress
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Literal, TypeVar
 
 import attrs
 import httpx
 
-from klarna_om_generated.types import Response
+from klarna_om_generated.types import Response, SchemaError, json_type, model_repr
 
 from ._constants import (
     DEFAULT_MAX_RESPONSE_BYTES,
@@ -45,18 +45,65 @@ F = TypeVar("F", bound=Callable[..., Any])
 _last_response: contextvars.ContextVar[httpx.Response | None] = contextvars.ContextVar(
     "klarna_om_last_response", default=None
 )
-#: Failures of parsing a response body that are the server's fault, not a bug of ours.
-_PARSE_ERRORS = (ValueError, KeyError, TypeError, AttributeError, RecursionError)
+#: Failures of decoding a response body that are the server's fault, not a bug of ours: bad
+#: JSON or text encoding (ValueError), nesting too deep (RecursionError). The generated models'
+#: own mismatches are ``SchemaError`` (a ValueError), translated with their JSON path.
+_PARSE_ERRORS = (ValueError, RecursionError)
 
 
 @attrs.frozen
 class RefundCreated:
-    """The outcome of a refund: Klarna's ``Refund-Id`` and ``Location``, and the key used."""
+    """The outcome of a refund: Klarna's ``Refund-Id`` and ``Location``, and the key used.
+
+    Immutable. ``location`` is None when Klarna sent only ``Refund-Id``.
+    """
 
     order_id: str
+    """Klarna's order id."""
     refund_id: str
+    """The new refund's id (``get_refund`` reads it)."""
     location: str | None
+    """The refund's URL from the ``Location`` header."""
     idempotency_key: str
+    """The ``Klarna-Idempotency-Key`` every attempt carried."""
+
+    def to_dict(self) -> dict[str, str]:
+        """This result as JSON-ready data, with only the fields that are present."""
+        data = {"order_id": self.order_id, "refund_id": self.refund_id}
+        if self.location is not None:
+            data["location"] = self.location
+        data["idempotency_key"] = self.idempotency_key
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RefundCreated:
+        """Rebuild a result from ``to_dict()`` output (e.g. from a job queue or a log of work).
+
+        Raises:
+            InvalidRequestError: A field is missing or not a string.
+        """
+        values: dict[str, str | None] = {}
+        for name in ("order_id", "refund_id", "location", "idempotency_key"):
+            value = data.get(name)
+            if not isinstance(value, str) and not (name == "location" and value is None):
+                raise InvalidRequestError(
+                    f"RefundCreated.{name}: expected string, found {json_type(value)}", field=name
+                )
+            values[name] = value
+        return cls(**values)  # type: ignore[arg-type]
+
+    def __repr__(self) -> str:
+        """``RefundCreated(...)`` with the fields that are present."""
+        return model_repr(
+            self,
+            (
+                ("order_id", self.order_id),
+                ("refund_id", self.refund_id),
+                ("location", self.location),
+                ("idempotency_key", self.idempotency_key),
+            ),
+            {},
+        )
 
 
 def operation(operation_id: str) -> Callable[[F], F]:
@@ -115,6 +162,17 @@ def translated(idempotency_key: str | None) -> Iterator[None]:
             request=_request_of(exc),
             idempotency_key=idempotency_key,
         ) from exc
+    except SchemaError as exc:
+        response = _last_response.get()
+        if response is None:  # not a response problem: a bug to surface as it is
+            raise
+        raise APIResponseValidationError(
+            f"{response.status_code} response does not match the spec: {exc}",
+            response=response,
+            status_code=response.status_code,
+            idempotency_key=idempotency_key,
+            field=exc.path or None,
+        ) from None
     except _PARSE_ERRORS as exc:
         response = _last_response.get()
         if response is None:  # not a response problem: a bug to surface as it is
@@ -191,17 +249,16 @@ def refund_created(order_id: str, response: Response[Any], key: str) -> RefundCr
 
 
 def request_model(model: Callable[[dict[str, Any]], T], data: dict[str, Any]) -> T:
-    """Build a generated request model from checked data; any failure is an input error.
+    """Build a generated request model from checked data; a mismatch is an input error.
 
     The checks before it follow spec/; if the spec changes before they do (a new required
     field), the generated ``from_dict`` raises, and the caller sees that as ``InvalidRequestError``.
     """
     try:
         return model(data)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        detail = exc.args[0] if isinstance(exc, KeyError) and exc.args else type(exc).__name__
+    except SchemaError as exc:
         raise InvalidRequestError(
-            f"the request body does not match the spec ({detail!s:.64})", field=str(detail)[:64]
+            f"the request body does not match the spec: {exc}", field=exc.path or None
         ) from None
 
 

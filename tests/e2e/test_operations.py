@@ -84,7 +84,7 @@ def test_return_fee_then_give_it_back(
             "total_tax_amount": -100,
         },
     ]
-    assert isinstance(refund.order_lines, list)
+    assert isinstance(refund.order_lines, tuple)
     assert refund.order_lines[1].type_ is OrderLineType.RETURN_FEE
     client.refund_return_fee(order["order_id"], 500)
     summary = klarna_sandbox.get_order(order["order_id"])

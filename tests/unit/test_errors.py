@@ -24,6 +24,7 @@ from klarna_om import (
     UnprocessableEntityError,
 )
 from klarna_om._errors import status_error
+from tests._support.data import TOMATOES
 from tests.unit.conftest import Harness, Recorder, error_response
 
 NO_RETRY = RetryPolicy(max_retries=0)
@@ -192,33 +193,96 @@ def test_201_without_refund_id_or_usable_location(
     assert len(rec.requests) == 1
 
 
+_NOT_DOCUMENTED = "200 response could not be read as documented (JSONDecodeError)"
+_MISMATCH = "200 response does not match the spec: "
+
+
 @pytest.mark.parametrize(
-    "response",
+    ("response", "message", "field"),
     [
-        httpx.Response(200, text="<html>maintenance</html>", headers={"Content-Type": "text/html"}),
-        httpx.Response(
-            200,
-            content=b'{"refund_id": "r-1", "refunded_amount": 1',
-            headers={"Content-Type": "application/json"},
+        (
+            httpx.Response(200, text="<html>maintenance</html>", headers={"Content-Type": "text/html"}),
+            _NOT_DOCUMENTED,
+            None,
         ),
-        httpx.Response(200, json=["a", "list"]),
-        httpx.Response(200, json={"refund_id": "r-1", "refunded_at": "not a date"}),
-        httpx.Response(200, json={"order_lines": [{"name": "x"}]}),
+        (
+            httpx.Response(
+                200,
+                content=b'{"refund_id": "r-1", "refunded_amount": 1',
+                headers={"Content-Type": "application/json"},
+            ),
+            _NOT_DOCUMENTED,
+            None,
+        ),
+        (
+            httpx.Response(200, json=["a", "list"]),
+            _MISMATCH + "the body: expected object, found array",
+            None,
+        ),
+        (
+            httpx.Response(200, json={"refund_id": "r-1", "refunded_at": "not a date"}),
+            _MISMATCH + "refunded_at: expected string (date-time), found string that is not a "
+            "date-time",
+            "refunded_at",
+        ),
+        (
+            httpx.Response(200, json={"refund_id": "r-1", "refunded_at": "2015-12-04T15:17:40"}),
+            _MISMATCH + "refunded_at: expected string (date-time), found string that is not a "
+            "date-time",
+            "refunded_at",
+        ),
+        (
+            httpx.Response(200, json={"order_lines": [{"name": "x"}]}),
+            _MISMATCH + "order_lines[0].quantity: expected a value (required), found nothing",
+            "order_lines[0].quantity",
+        ),
+        (
+            httpx.Response(200, json={"refunded_amount": "3000"}),
+            _MISMATCH + "refunded_amount: expected integer, found string",
+            "refunded_amount",
+        ),
+        (
+            httpx.Response(200, json={"refunded_amount": True}),
+            _MISMATCH + "refunded_amount: expected integer, found boolean",
+            "refunded_amount",
+        ),
+        (
+            httpx.Response(200, json={"refunded_amount": 30.5}),
+            _MISMATCH + "refunded_amount: expected integer, found number",
+            "refunded_amount",
+        ),
+        (
+            httpx.Response(200, json={"order_lines": {"name": "x"}}),
+            _MISMATCH + "order_lines: expected array, found object",
+            "order_lines",
+        ),
+        (
+            httpx.Response(
+                200,
+                json={"order_lines": [TOMATOES, {**TOMATOES, "type": 7}]},
+            ),
+            _MISMATCH + "order_lines[1].type: expected string, found integer",
+            "order_lines[1].type",
+        ),
+        (
+            httpx.Response(
+                200, json={"order_lines": [{**TOMATOES, "subscription": {"name": "box"}}]}
+            ),
+            _MISMATCH + "order_lines[0].subscription.interval: expected a value (required), "
+            "found nothing",
+            "order_lines[0].subscription.interval",
+        ),
     ],
 )
-def test_unreadable_success_bodies(harness: Harness, response: httpx.Response) -> None:
+def test_unreadable_success_bodies(
+    harness: Harness, response: httpx.Response, message: str, field: str | None
+) -> None:
     rec = Recorder(response)
     with pytest.raises(APIResponseValidationError) as info:
         harness.client(rec).get_refund("o-1", "r-1")
-    assert info.value.status_code == 200
-    assert str(info.value).startswith("200 response could not be read as documented (")
+    assert (info.value.status_code, str(info.value), info.value.field) == (200, message, field)
     assert isinstance(info.value, KlarnaError)
-
-
-def test_a_success_body_that_is_json_but_not_an_object(harness: Harness) -> None:
-    rec = Recorder(httpx.Response(200, json="just a string"))
-    with pytest.raises(APIResponseValidationError):
-        harness.client(rec).get_extend_due_date_options("o-1", "c-1")
+    assert len(rec.requests) == 1  # a read that cannot be read is not retried
 
 
 @pytest.mark.parametrize("status", [200, 202, 299])

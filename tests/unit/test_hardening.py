@@ -113,7 +113,8 @@ def test_a_spec_required_field_the_checks_miss_is_an_input_error() -> None:
         request_model(RefundObject.from_dict, {"description": "no amount"})
     assert (info.value.field, str(info.value)) == (
         "refunded_amount",
-        "the request body does not match the spec (refunded_amount)",
+        "the request body does not match the spec: refunded_amount: expected a value "
+        "(required), found nothing",
     )
 
 

@@ -2,127 +2,111 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    SchemaError,
+    json_type,
+    model_repr,
+    read_datetime,
+    read_int,
+    read_list,
+    read_model,
+    read_str,
+    to_json,
+)
 
 if TYPE_CHECKING:
-    from ..models.order_line import OrderLine
+    from ..models.order_line import OrderLine, OrderLineDict
 
 
 T = TypeVar("T", bound="Capture")
 
 
-@_attrs_define
+@_attrs_define(frozen=True)
 class Capture:
     """A capture of an order: one customer invoice. Klarna declares no field as required. Its
     `billing_address`, `shipping_address` and `shipping_info` are not declared here; they are
     kept as additional properties.
 
+        Immutable: an optional field Klarna did not send is None; `attrs.evolve` makes a changed copy.
     """
 
-    capture_id: str | Unset = UNSET
+    capture_id: str | None = None
     """ The capture id. Generated when the capture is created. """
-    klarna_reference: str | Unset = UNSET
+    klarna_reference: str | None = None
     """ Customer friendly reference id, used when Klarna communicates with the customer. """
-    captured_amount: int | Unset = UNSET
+    captured_amount: int | None = None
     """ The captured amount in minor units. """
-    captured_at: datetime.datetime | Unset = UNSET
+    captured_at: datetime.datetime | None = None
     """ The time of the capture. ISO 8601. """
-    refunded_amount: int | Unset = UNSET
+    refunded_amount: int | None = None
     """ The amount refunded from this capture, in minor units. """
-    description: str | Unset = UNSET
+    description: str | None = None
     """ Description of the capture shown to the customer. """
-    reference: str | Unset = UNSET
+    reference: str | None = None
     """ Internal reference to the capture, included in the settlement files. Max length is 255 characters. """
-    order_lines: list[OrderLine] | Unset = UNSET
+    order_lines: tuple[OrderLine, ...] | None = None
     """ Order lines of the capture shown to the customer. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: Mapping[str, Any] = _attrs_field(factory=dict, kw_only=True, hash=False)
+    """ Properties Klarna sent that the spec does not declare (kept, so nothing is lost). """
 
     def to_dict(self) -> dict[str, Any]:
-        capture_id = self.capture_id
-
-        klarna_reference = self.klarna_reference
-
-        captured_amount = self.captured_amount
-
-        captured_at: str | Unset = UNSET
-        if not isinstance(self.captured_at, Unset):
-            captured_at = self.captured_at.isoformat()
-
-        refunded_amount = self.refunded_amount
-
-        description = self.description
-
-        reference = self.reference
-
-        order_lines: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.order_lines, Unset):
-            order_lines = []
-            for order_lines_item_data in self.order_lines:
-                order_lines_item = order_lines_item_data.to_dict()
-                order_lines.append(order_lines_item)
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if capture_id is not UNSET:
-            field_dict["capture_id"] = capture_id
-        if klarna_reference is not UNSET:
-            field_dict["klarna_reference"] = klarna_reference
-        if captured_amount is not UNSET:
-            field_dict["captured_amount"] = captured_amount
-        if captured_at is not UNSET:
-            field_dict["captured_at"] = captured_at
-        if refunded_amount is not UNSET:
-            field_dict["refunded_amount"] = refunded_amount
-        if description is not UNSET:
-            field_dict["description"] = description
-        if reference is not UNSET:
-            field_dict["reference"] = reference
-        if order_lines is not UNSET:
-            field_dict["order_lines"] = order_lines
-
+        """This model as JSON-ready data, with only the fields that are present."""
+        field_dict: dict[str, Any] = dict(self.additional_properties)
+        if self.capture_id is not None:
+            field_dict["capture_id"] = self.capture_id
+        if self.klarna_reference is not None:
+            field_dict["klarna_reference"] = self.klarna_reference
+        if self.captured_amount is not None:
+            field_dict["captured_amount"] = self.captured_amount
+        if self.captured_at is not None:
+            field_dict["captured_at"] = to_json(self.captured_at)
+        if self.refunded_amount is not None:
+            field_dict["refunded_amount"] = self.refunded_amount
+        if self.description is not None:
+            field_dict["description"] = self.description
+        if self.reference is not None:
+            field_dict["reference"] = self.reference
+        if self.order_lines is not None:
+            field_dict["order_lines"] = to_json(self.order_lines)
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a decoded JSON object strictly; raise `SchemaError` at the first mismatch."""
         from ..models.order_line import OrderLine  # noqa: PLC0415
 
+        if not isinstance(src_dict, Mapping):
+            raise SchemaError("", "object", json_type(src_dict))
         d = dict(src_dict)
-        capture_id = d.pop("capture_id", UNSET)
-
-        klarna_reference = d.pop("klarna_reference", UNSET)
-
-        captured_amount = d.pop("captured_amount", UNSET)
-
+        _capture_id = d.pop("capture_id", UNSET)
+        capture_id = None if _capture_id is UNSET else read_str(_capture_id, "capture_id")
+        _klarna_reference = d.pop("klarna_reference", UNSET)
+        klarna_reference = None if _klarna_reference is UNSET else read_str(_klarna_reference, "klarna_reference")
+        _captured_amount = d.pop("captured_amount", UNSET)
+        captured_amount = None if _captured_amount is UNSET else read_int(_captured_amount, "captured_amount")
         _captured_at = d.pop("captured_at", UNSET)
-        captured_at: datetime.datetime | Unset
-        if isinstance(_captured_at, Unset):
-            captured_at = UNSET
-        else:
-            captured_at = datetime.datetime.fromisoformat(_captured_at)
-
-        refunded_amount = d.pop("refunded_amount", UNSET)
-
-        description = d.pop("description", UNSET)
-
-        reference = d.pop("reference", UNSET)
-
+        captured_at = None if _captured_at is UNSET else read_datetime(_captured_at, "captured_at")
+        _refunded_amount = d.pop("refunded_amount", UNSET)
+        refunded_amount = None if _refunded_amount is UNSET else read_int(_refunded_amount, "refunded_amount")
+        _description = d.pop("description", UNSET)
+        description = None if _description is UNSET else read_str(_description, "description")
+        _reference = d.pop("reference", UNSET)
+        reference = None if _reference is UNSET else read_str(_reference, "reference")
         _order_lines = d.pop("order_lines", UNSET)
-        order_lines: list[OrderLine] | Unset = UNSET
-        if _order_lines is not UNSET:
-            order_lines = []
-            for order_lines_item_data in _order_lines:
-                order_lines_item = OrderLine.from_dict(order_lines_item_data)
-
-                order_lines.append(order_lines_item)
-
-        capture = cls(
+        order_lines = (
+            None
+            if _order_lines is UNSET
+            else read_list(_order_lines, "order_lines", lambda v, p: read_model(v, p, OrderLine.from_dict))
+        )
+        additional_properties = d
+        return cls(
             capture_id=capture_id,
             klarna_reference=klarna_reference,
             captured_amount=captured_amount,
@@ -131,23 +115,45 @@ class Capture:
             description=description,
             reference=reference,
             order_lines=order_lines,
+            additional_properties=additional_properties,
         )
 
-        capture.additional_properties = d
-        return capture
+    def __repr__(self) -> str:
+        return model_repr(
+            self,
+            (
+                ("capture_id", self.capture_id),
+                ("klarna_reference", self.klarna_reference),
+                ("captured_amount", self.captured_amount),
+                ("captured_at", self.captured_at),
+                ("refunded_amount", self.refunded_amount),
+                ("description", self.description),
+                ("reference", self.reference),
+                ("order_lines", self.order_lines),
+            ),
+            self.additional_properties,
+        )
 
     @property
     def additional_keys(self) -> list[str]:
+        """The keys of the undeclared properties."""
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+class CaptureDict(TypedDict, total=False):
+    """`Capture` as JSON, for typed inputs: Klarna's field names; `Required` as the spec says."""
+
+    capture_id: str
+    klarna_reference: str
+    captured_amount: int
+    captured_at: str
+    refunded_amount: int
+    description: str
+    reference: str
+    order_lines: Sequence[OrderLineDict]

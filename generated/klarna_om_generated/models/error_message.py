@@ -1,84 +1,100 @@
 # generated from spec/klarna-ordermanagement.yaml by openapi-python-client 0.29.1, do not edit, run `make generate`
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from collections.abc import Mapping, Sequence
+from typing import Any, TypedDict, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    SchemaError,
+    json_type,
+    model_repr,
+    read_list,
+    read_str,
+    to_json,
+)
 
 T = TypeVar("T", bound="ErrorMessage")
 
 
-@_attrs_define
+@_attrs_define(frozen=True)
 class ErrorMessage:
     """The error body Klarna sends with every 4xx and 5xx. `error_code` is an open string (for
     example `REFUND_NOT_ALLOWED`, `NOT_ALLOWED`, `NOT_FOUND`); quote `correlation_id` to
     Klarna's support. Other properties (such as `service_version`) may appear.
 
+        Immutable: an optional field Klarna did not send is None; `attrs.evolve` makes a changed copy.
     """
 
-    error_code: str | Unset = UNSET
+    error_code: str | None = None
     """ Error code. """
-    error_messages: list[str] | Unset = UNSET
+    error_messages: tuple[str, ...] | None = None
     """ Error messages. """
-    correlation_id: str | Unset = UNSET
+    correlation_id: str | None = None
     """ Correlation id, for searching Klarna's logs. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: Mapping[str, Any] = _attrs_field(factory=dict, kw_only=True, hash=False)
+    """ Properties Klarna sent that the spec does not declare (kept, so nothing is lost). """
 
     def to_dict(self) -> dict[str, Any]:
-        error_code = self.error_code
-
-        error_messages: list[str] | Unset = UNSET
-        if not isinstance(self.error_messages, Unset):
-            error_messages = self.error_messages
-
-        correlation_id = self.correlation_id
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if error_code is not UNSET:
-            field_dict["error_code"] = error_code
-        if error_messages is not UNSET:
-            field_dict["error_messages"] = error_messages
-        if correlation_id is not UNSET:
-            field_dict["correlation_id"] = correlation_id
-
+        """This model as JSON-ready data, with only the fields that are present."""
+        field_dict: dict[str, Any] = dict(self.additional_properties)
+        if self.error_code is not None:
+            field_dict["error_code"] = self.error_code
+        if self.error_messages is not None:
+            field_dict["error_messages"] = to_json(self.error_messages)
+        if self.correlation_id is not None:
+            field_dict["correlation_id"] = self.correlation_id
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a decoded JSON object strictly; raise `SchemaError` at the first mismatch."""
+        if not isinstance(src_dict, Mapping):
+            raise SchemaError("", "object", json_type(src_dict))
         d = dict(src_dict)
-        error_code = d.pop("error_code", UNSET)
-
-        error_messages = cast(list[str], d.pop("error_messages", UNSET))
-
-        correlation_id = d.pop("correlation_id", UNSET)
-
-        error_message = cls(
+        _error_code = d.pop("error_code", UNSET)
+        error_code = None if _error_code is UNSET else read_str(_error_code, "error_code")
+        _error_messages = d.pop("error_messages", UNSET)
+        error_messages = None if _error_messages is UNSET else read_list(_error_messages, "error_messages", read_str)
+        _correlation_id = d.pop("correlation_id", UNSET)
+        correlation_id = None if _correlation_id is UNSET else read_str(_correlation_id, "correlation_id")
+        additional_properties = d
+        return cls(
             error_code=error_code,
             error_messages=error_messages,
             correlation_id=correlation_id,
+            additional_properties=additional_properties,
         )
 
-        error_message.additional_properties = d
-        return error_message
+    def __repr__(self) -> str:
+        return model_repr(
+            self,
+            (
+                ("error_code", self.error_code),
+                ("error_messages", self.error_messages),
+                ("correlation_id", self.correlation_id),
+            ),
+            self.additional_properties,
+        )
 
     @property
     def additional_keys(self) -> list[str]:
+        """The keys of the undeclared properties."""
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+class ErrorMessageDict(TypedDict, total=False):
+    """`ErrorMessage` as JSON, for typed inputs: Klarna's field names; `Required` as the spec says."""
+
+    error_code: str
+    error_messages: Sequence[str]
+    correlation_id: str

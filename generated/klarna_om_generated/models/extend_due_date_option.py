@@ -2,68 +2,86 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    SchemaError,
+    json_type,
+    model_repr,
+    read_int,
+)
 
 T = TypeVar("T", bound="ExtendDueDateOption")
 
 
-@_attrs_define
+@_attrs_define(frozen=True)
 class ExtendDueDateOption:
-    """One option to extend the due date, and its fee."""
+    """One option to extend the due date, and its fee.
 
-    number_of_days: int | Unset = UNSET
+    Immutable: an optional field Klarna did not send is None; `attrs.evolve` makes a changed copy.
+    """
+
+    number_of_days: int | None = None
     """ How many days the due date can be extended by. """
-    amount: int | Unset = UNSET
+    amount: int | None = None
     """ The fee for extending the due date this many days, in minor units (paid by the merchant). """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: Mapping[str, Any] = _attrs_field(factory=dict, kw_only=True, hash=False)
+    """ Properties Klarna sent that the spec does not declare (kept, so nothing is lost). """
 
     def to_dict(self) -> dict[str, Any]:
-        number_of_days = self.number_of_days
-
-        amount = self.amount
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if number_of_days is not UNSET:
-            field_dict["number_of_days"] = number_of_days
-        if amount is not UNSET:
-            field_dict["amount"] = amount
-
+        """This model as JSON-ready data, with only the fields that are present."""
+        field_dict: dict[str, Any] = dict(self.additional_properties)
+        if self.number_of_days is not None:
+            field_dict["number_of_days"] = self.number_of_days
+        if self.amount is not None:
+            field_dict["amount"] = self.amount
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a decoded JSON object strictly; raise `SchemaError` at the first mismatch."""
+        if not isinstance(src_dict, Mapping):
+            raise SchemaError("", "object", json_type(src_dict))
         d = dict(src_dict)
-        number_of_days = d.pop("number_of_days", UNSET)
-
-        amount = d.pop("amount", UNSET)
-
-        extend_due_date_option = cls(
+        _number_of_days = d.pop("number_of_days", UNSET)
+        number_of_days = None if _number_of_days is UNSET else read_int(_number_of_days, "number_of_days")
+        _amount = d.pop("amount", UNSET)
+        amount = None if _amount is UNSET else read_int(_amount, "amount")
+        additional_properties = d
+        return cls(
             number_of_days=number_of_days,
             amount=amount,
+            additional_properties=additional_properties,
         )
 
-        extend_due_date_option.additional_properties = d
-        return extend_due_date_option
+    def __repr__(self) -> str:
+        return model_repr(
+            self,
+            (
+                ("number_of_days", self.number_of_days),
+                ("amount", self.amount),
+            ),
+            self.additional_properties,
+        )
 
     @property
     def additional_keys(self) -> list[str]:
+        """The keys of the undeclared properties."""
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+class ExtendDueDateOptionDict(TypedDict, total=False):
+    """`ExtendDueDateOption` as JSON, for typed inputs: Klarna's field names; `Required` as the spec says."""
+
+    number_of_days: int
+    amount: int

@@ -1,87 +1,100 @@
 # generated from spec/klarna-ordermanagement.yaml by openapi-python-client 0.29.1, do not edit, run `make generate`
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    SchemaError,
+    json_type,
+    model_repr,
+    read_list,
+    read_model,
+    read_str,
+    to_json,
+)
 
 if TYPE_CHECKING:
-    from ..models.extend_due_date_option import ExtendDueDateOption
+    from ..models.extend_due_date_option import ExtendDueDateOption, ExtendDueDateOptionDict
 
 
 T = TypeVar("T", bound="ExtendDueDateOptions")
 
 
-@_attrs_define
+@_attrs_define(frozen=True)
 class ExtendDueDateOptions:
-    """The options to extend a capture's payment due date, and their fees."""
+    """The options to extend a capture's payment due date, and their fees.
 
-    currency: str | Unset = UNSET
+    Immutable: an optional field Klarna did not send is None; `attrs.evolve` makes a changed copy.
+    """
+
+    currency: str | None = None
     """ The currency of the fees, ISO 4217. """
-    options: list[ExtendDueDateOption] | Unset = UNSET
+    options: tuple[ExtendDueDateOption, ...] | None = None
     """ The available options and corresponding fees for extending the due date. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: Mapping[str, Any] = _attrs_field(factory=dict, kw_only=True, hash=False)
+    """ Properties Klarna sent that the spec does not declare (kept, so nothing is lost). """
 
     def to_dict(self) -> dict[str, Any]:
-        currency = self.currency
-
-        options: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.options, Unset):
-            options = []
-            for options_item_data in self.options:
-                options_item = options_item_data.to_dict()
-                options.append(options_item)
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if currency is not UNSET:
-            field_dict["currency"] = currency
-        if options is not UNSET:
-            field_dict["options"] = options
-
+        """This model as JSON-ready data, with only the fields that are present."""
+        field_dict: dict[str, Any] = dict(self.additional_properties)
+        if self.currency is not None:
+            field_dict["currency"] = self.currency
+        if self.options is not None:
+            field_dict["options"] = to_json(self.options)
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a decoded JSON object strictly; raise `SchemaError` at the first mismatch."""
         from ..models.extend_due_date_option import ExtendDueDateOption  # noqa: PLC0415
 
+        if not isinstance(src_dict, Mapping):
+            raise SchemaError("", "object", json_type(src_dict))
         d = dict(src_dict)
-        currency = d.pop("currency", UNSET)
-
+        _currency = d.pop("currency", UNSET)
+        currency = None if _currency is UNSET else read_str(_currency, "currency")
         _options = d.pop("options", UNSET)
-        options: list[ExtendDueDateOption] | Unset = UNSET
-        if _options is not UNSET:
-            options = []
-            for options_item_data in _options:
-                options_item = ExtendDueDateOption.from_dict(options_item_data)
-
-                options.append(options_item)
-
-        extend_due_date_options = cls(
+        options = (
+            None
+            if _options is UNSET
+            else read_list(_options, "options", lambda v, p: read_model(v, p, ExtendDueDateOption.from_dict))
+        )
+        additional_properties = d
+        return cls(
             currency=currency,
             options=options,
+            additional_properties=additional_properties,
         )
 
-        extend_due_date_options.additional_properties = d
-        return extend_due_date_options
+    def __repr__(self) -> str:
+        return model_repr(
+            self,
+            (
+                ("currency", self.currency),
+                ("options", self.options),
+            ),
+            self.additional_properties,
+        )
 
     @property
     def additional_keys(self) -> list[str]:
+        """The keys of the undeclared properties."""
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+class ExtendDueDateOptionsDict(TypedDict, total=False):
+    """`ExtendDueDateOptions` as JSON, for typed inputs: Klarna's field names; `Required` as the spec says."""
+
+    currency: str
+    options: Sequence[ExtendDueDateOptionDict]

@@ -2,59 +2,73 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Required, TypedDict, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import (
+    SchemaError,
+    json_type,
+    model_repr,
+    read_int,
+    required,
+)
+
 T = TypeVar("T", bound="ExtendDueDateRequest")
 
 
-@_attrs_define
+@_attrs_define(frozen=True)
 class ExtendDueDateRequest:
-    """The body of an extend-due-date request."""
+    """The body of an extend-due-date request.
+
+    Immutable: an optional field Klarna did not send is None; `attrs.evolve` makes a changed copy.
+    """
 
     number_of_days: int
     """ Number of days to extend the due date by; one of the offered options. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: Mapping[str, Any] = _attrs_field(factory=dict, kw_only=True, hash=False)
+    """ Properties Klarna sent that the spec does not declare (kept, so nothing is lost). """
 
     def to_dict(self) -> dict[str, Any]:
-        number_of_days = self.number_of_days
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "number_of_days": number_of_days,
-            }
-        )
-
+        """This model as JSON-ready data, with only the fields that are present."""
+        field_dict: dict[str, Any] = dict(self.additional_properties)
+        field_dict["number_of_days"] = self.number_of_days
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a decoded JSON object strictly; raise `SchemaError` at the first mismatch."""
+        if not isinstance(src_dict, Mapping):
+            raise SchemaError("", "object", json_type(src_dict))
         d = dict(src_dict)
-        number_of_days = d.pop("number_of_days")
-
-        extend_due_date_request = cls(
+        number_of_days = read_int(required(d, "number_of_days"), "number_of_days")
+        additional_properties = d
+        return cls(
             number_of_days=number_of_days,
+            additional_properties=additional_properties,
         )
 
-        extend_due_date_request.additional_properties = d
-        return extend_due_date_request
+    def __repr__(self) -> str:
+        return model_repr(
+            self,
+            (("number_of_days", self.number_of_days),),
+            self.additional_properties,
+        )
 
     @property
     def additional_keys(self) -> list[str]:
+        """The keys of the undeclared properties."""
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+class ExtendDueDateRequestDict(TypedDict, total=False):
+    """`ExtendDueDateRequest` as JSON, for typed inputs: Klarna's field names; `Required` as the spec says."""
+
+    number_of_days: Required[int]

@@ -2,25 +2,38 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.order_status import OrderStatus
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    SchemaError,
+    json_type,
+    model_repr,
+    read_datetime,
+    read_enum,
+    read_int,
+    read_list,
+    read_model,
+    read_str,
+    read_union,
+    to_json,
+)
 
 if TYPE_CHECKING:
-    from ..models.capture import Capture
-    from ..models.order_line import OrderLine
-    from ..models.refund import Refund
+    from ..models.capture import Capture, CaptureDict
+    from ..models.order_line import OrderLine, OrderLineDict
+    from ..models.refund import Refund, RefundDict
 
 
 T = TypeVar("T", bound="Order")
 
 
-@_attrs_define
+@_attrs_define(frozen=True)
 class Order:
     """An order, as `getOrder` shows it (Klarna's `MerchantOrderDto`, formerly `Order`). Klarna
     declares no field as required. Klarna's nested customer and shipping objects
@@ -28,262 +41,190 @@ class Order:
     `selected_shipping_option`, `shipping_info`) are not declared here; they are kept as
     additional properties.
 
+        Immutable: an optional field Klarna did not send is None; `attrs.evolve` makes a changed copy.
     """
 
-    order_id: str | Unset = UNSET
+    order_id: str | None = None
     """ The unique order id. Cannot be longer than 255 characters. """
-    status: OrderStatus | str | Unset = UNSET
+    status: OrderStatus | str | None = None
     """ The order status. Klarna's values are listed in `OrderStatus`; any other string is
     accepted when reading, so that a status Klarna adds later does not break old clients.
      """
-    fraud_status: str | Unset = UNSET
+    fraud_status: str | None = None
     """ Fraud status for the order. Either ACCEPTED, PENDING or REJECTED (an open string in Klarna's definition).
     """
-    klarna_reference: str | Unset = UNSET
+    klarna_reference: str | None = None
     """ A Klarna generated reference, shorter than the order id, that Klarna uses when it
     communicates with the customer about the payment.
      """
-    merchant_reference1: str | Unset = UNSET
+    merchant_reference1: str | None = None
     """ The order number the merchant assigned; labelled Order Number in communications to the customer and in the
     Klarna app. """
-    merchant_reference2: str | Unset = UNSET
+    merchant_reference2: str | None = None
     """ The merchant's internal reference to the order, for example in its ERP or order management system. """
-    merchant_data: str | Unset = UNSET
+    merchant_data: str | None = None
     """ Text field for storing data about the order. Set at order creation. """
-    purchase_country: str | Unset = UNSET
+    purchase_country: str | None = None
     """ The purchase country, ISO 3166-1 alpha-2. """
-    purchase_currency: str | Unset = UNSET
+    purchase_currency: str | None = None
     """ The currency of the order, ISO 4217. """
-    locale: str | Unset = UNSET
+    locale: str | None = None
     """ The customer's locale, RFC 1766. """
-    order_amount: int | Unset = UNSET
+    order_amount: int | None = None
     """ The order amount in minor units. """
-    original_order_amount: int | Unset = UNSET
+    original_order_amount: int | None = None
     """ The original order amount in minor units. """
-    captured_amount: int | Unset = UNSET
+    captured_amount: int | None = None
     """ The total amount of all captures, in minor units. """
-    refunded_amount: int | Unset = UNSET
+    refunded_amount: int | None = None
     """ The total amount of all refunds, in minor units. """
-    remaining_authorized_amount: int | Unset = UNSET
+    remaining_authorized_amount: int | None = None
     """ The amount still authorized, in minor units: what can still be captured. It can only
     be increased by increasing `order_amount`.
      """
-    created_at: datetime.datetime | Unset = UNSET
+    created_at: datetime.datetime | None = None
     """ The time of the purchase. ISO 8601. """
-    expires_at: datetime.datetime | Unset = UNSET
+    expires_at: datetime.datetime | None = None
     """ The order can be captured until this time. ISO 8601. """
-    order_lines: list[OrderLine] | Unset = UNSET
+    order_lines: tuple[OrderLine, ...] | None = None
     """ The order lines of the order; each is one item in the cart. """
-    captures: list[Capture] | Unset = UNSET
+    captures: tuple[Capture, ...] | None = None
     """ The captures of the order (each one customer invoice). """
-    refunds: list[Refund] | Unset = UNSET
+    refunds: tuple[Refund, ...] | None = None
     """ The refunds of the order. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: Mapping[str, Any] = _attrs_field(factory=dict, kw_only=True, hash=False)
+    """ Properties Klarna sent that the spec does not declare (kept, so nothing is lost). """
 
     def to_dict(self) -> dict[str, Any]:
-        order_id = self.order_id
-
-        status: str | Unset
-        if isinstance(self.status, Unset):
-            status = UNSET
-        elif isinstance(self.status, OrderStatus):
-            status = self.status.value
-        else:
-            status = self.status
-
-        fraud_status = self.fraud_status
-
-        klarna_reference = self.klarna_reference
-
-        merchant_reference1 = self.merchant_reference1
-
-        merchant_reference2 = self.merchant_reference2
-
-        merchant_data = self.merchant_data
-
-        purchase_country = self.purchase_country
-
-        purchase_currency = self.purchase_currency
-
-        locale = self.locale
-
-        order_amount = self.order_amount
-
-        original_order_amount = self.original_order_amount
-
-        captured_amount = self.captured_amount
-
-        refunded_amount = self.refunded_amount
-
-        remaining_authorized_amount = self.remaining_authorized_amount
-
-        created_at: str | Unset = UNSET
-        if not isinstance(self.created_at, Unset):
-            created_at = self.created_at.isoformat()
-
-        expires_at: str | Unset = UNSET
-        if not isinstance(self.expires_at, Unset):
-            expires_at = self.expires_at.isoformat()
-
-        order_lines: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.order_lines, Unset):
-            order_lines = []
-            for order_lines_item_data in self.order_lines:
-                order_lines_item = order_lines_item_data.to_dict()
-                order_lines.append(order_lines_item)
-
-        captures: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.captures, Unset):
-            captures = []
-            for captures_item_data in self.captures:
-                captures_item = captures_item_data.to_dict()
-                captures.append(captures_item)
-
-        refunds: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.refunds, Unset):
-            refunds = []
-            for refunds_item_data in self.refunds:
-                refunds_item = refunds_item_data.to_dict()
-                refunds.append(refunds_item)
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if order_id is not UNSET:
-            field_dict["order_id"] = order_id
-        if status is not UNSET:
-            field_dict["status"] = status
-        if fraud_status is not UNSET:
-            field_dict["fraud_status"] = fraud_status
-        if klarna_reference is not UNSET:
-            field_dict["klarna_reference"] = klarna_reference
-        if merchant_reference1 is not UNSET:
-            field_dict["merchant_reference1"] = merchant_reference1
-        if merchant_reference2 is not UNSET:
-            field_dict["merchant_reference2"] = merchant_reference2
-        if merchant_data is not UNSET:
-            field_dict["merchant_data"] = merchant_data
-        if purchase_country is not UNSET:
-            field_dict["purchase_country"] = purchase_country
-        if purchase_currency is not UNSET:
-            field_dict["purchase_currency"] = purchase_currency
-        if locale is not UNSET:
-            field_dict["locale"] = locale
-        if order_amount is not UNSET:
-            field_dict["order_amount"] = order_amount
-        if original_order_amount is not UNSET:
-            field_dict["original_order_amount"] = original_order_amount
-        if captured_amount is not UNSET:
-            field_dict["captured_amount"] = captured_amount
-        if refunded_amount is not UNSET:
-            field_dict["refunded_amount"] = refunded_amount
-        if remaining_authorized_amount is not UNSET:
-            field_dict["remaining_authorized_amount"] = remaining_authorized_amount
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
-        if expires_at is not UNSET:
-            field_dict["expires_at"] = expires_at
-        if order_lines is not UNSET:
-            field_dict["order_lines"] = order_lines
-        if captures is not UNSET:
-            field_dict["captures"] = captures
-        if refunds is not UNSET:
-            field_dict["refunds"] = refunds
-
+        """This model as JSON-ready data, with only the fields that are present."""
+        field_dict: dict[str, Any] = dict(self.additional_properties)
+        if self.order_id is not None:
+            field_dict["order_id"] = self.order_id
+        if self.status is not None:
+            field_dict["status"] = to_json(self.status)
+        if self.fraud_status is not None:
+            field_dict["fraud_status"] = self.fraud_status
+        if self.klarna_reference is not None:
+            field_dict["klarna_reference"] = self.klarna_reference
+        if self.merchant_reference1 is not None:
+            field_dict["merchant_reference1"] = self.merchant_reference1
+        if self.merchant_reference2 is not None:
+            field_dict["merchant_reference2"] = self.merchant_reference2
+        if self.merchant_data is not None:
+            field_dict["merchant_data"] = self.merchant_data
+        if self.purchase_country is not None:
+            field_dict["purchase_country"] = self.purchase_country
+        if self.purchase_currency is not None:
+            field_dict["purchase_currency"] = self.purchase_currency
+        if self.locale is not None:
+            field_dict["locale"] = self.locale
+        if self.order_amount is not None:
+            field_dict["order_amount"] = self.order_amount
+        if self.original_order_amount is not None:
+            field_dict["original_order_amount"] = self.original_order_amount
+        if self.captured_amount is not None:
+            field_dict["captured_amount"] = self.captured_amount
+        if self.refunded_amount is not None:
+            field_dict["refunded_amount"] = self.refunded_amount
+        if self.remaining_authorized_amount is not None:
+            field_dict["remaining_authorized_amount"] = self.remaining_authorized_amount
+        if self.created_at is not None:
+            field_dict["created_at"] = to_json(self.created_at)
+        if self.expires_at is not None:
+            field_dict["expires_at"] = to_json(self.expires_at)
+        if self.order_lines is not None:
+            field_dict["order_lines"] = to_json(self.order_lines)
+        if self.captures is not None:
+            field_dict["captures"] = to_json(self.captures)
+        if self.refunds is not None:
+            field_dict["refunds"] = to_json(self.refunds)
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a decoded JSON object strictly; raise `SchemaError` at the first mismatch."""
         from ..models.capture import Capture  # noqa: PLC0415
         from ..models.order_line import OrderLine  # noqa: PLC0415
         from ..models.refund import Refund  # noqa: PLC0415
 
+        if not isinstance(src_dict, Mapping):
+            raise SchemaError("", "object", json_type(src_dict))
         d = dict(src_dict)
-        order_id = d.pop("order_id", UNSET)
-
-        def _parse_status(data: object) -> OrderStatus | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                status_type_0 = OrderStatus(data)
-
-                return status_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(OrderStatus | str | Unset, data)
-
-        status = _parse_status(d.pop("status", UNSET))
-
-        fraud_status = d.pop("fraud_status", UNSET)
-
-        klarna_reference = d.pop("klarna_reference", UNSET)
-
-        merchant_reference1 = d.pop("merchant_reference1", UNSET)
-
-        merchant_reference2 = d.pop("merchant_reference2", UNSET)
-
-        merchant_data = d.pop("merchant_data", UNSET)
-
-        purchase_country = d.pop("purchase_country", UNSET)
-
-        purchase_currency = d.pop("purchase_currency", UNSET)
-
-        locale = d.pop("locale", UNSET)
-
-        order_amount = d.pop("order_amount", UNSET)
-
-        original_order_amount = d.pop("original_order_amount", UNSET)
-
-        captured_amount = d.pop("captured_amount", UNSET)
-
-        refunded_amount = d.pop("refunded_amount", UNSET)
-
-        remaining_authorized_amount = d.pop("remaining_authorized_amount", UNSET)
-
+        _order_id = d.pop("order_id", UNSET)
+        order_id = None if _order_id is UNSET else read_str(_order_id, "order_id")
+        _status = d.pop("status", UNSET)
+        status = (
+            None
+            if _status is UNSET
+            else read_union(
+                _status,
+                "status",
+                (
+                    lambda v, p: read_enum(v, p, OrderStatus, str),
+                    read_str,
+                ),
+            )
+        )
+        _fraud_status = d.pop("fraud_status", UNSET)
+        fraud_status = None if _fraud_status is UNSET else read_str(_fraud_status, "fraud_status")
+        _klarna_reference = d.pop("klarna_reference", UNSET)
+        klarna_reference = None if _klarna_reference is UNSET else read_str(_klarna_reference, "klarna_reference")
+        _merchant_reference1 = d.pop("merchant_reference1", UNSET)
+        merchant_reference1 = (
+            None if _merchant_reference1 is UNSET else read_str(_merchant_reference1, "merchant_reference1")
+        )
+        _merchant_reference2 = d.pop("merchant_reference2", UNSET)
+        merchant_reference2 = (
+            None if _merchant_reference2 is UNSET else read_str(_merchant_reference2, "merchant_reference2")
+        )
+        _merchant_data = d.pop("merchant_data", UNSET)
+        merchant_data = None if _merchant_data is UNSET else read_str(_merchant_data, "merchant_data")
+        _purchase_country = d.pop("purchase_country", UNSET)
+        purchase_country = None if _purchase_country is UNSET else read_str(_purchase_country, "purchase_country")
+        _purchase_currency = d.pop("purchase_currency", UNSET)
+        purchase_currency = None if _purchase_currency is UNSET else read_str(_purchase_currency, "purchase_currency")
+        _locale = d.pop("locale", UNSET)
+        locale = None if _locale is UNSET else read_str(_locale, "locale")
+        _order_amount = d.pop("order_amount", UNSET)
+        order_amount = None if _order_amount is UNSET else read_int(_order_amount, "order_amount")
+        _original_order_amount = d.pop("original_order_amount", UNSET)
+        original_order_amount = (
+            None if _original_order_amount is UNSET else read_int(_original_order_amount, "original_order_amount")
+        )
+        _captured_amount = d.pop("captured_amount", UNSET)
+        captured_amount = None if _captured_amount is UNSET else read_int(_captured_amount, "captured_amount")
+        _refunded_amount = d.pop("refunded_amount", UNSET)
+        refunded_amount = None if _refunded_amount is UNSET else read_int(_refunded_amount, "refunded_amount")
+        _remaining_authorized_amount = d.pop("remaining_authorized_amount", UNSET)
+        remaining_authorized_amount = (
+            None
+            if _remaining_authorized_amount is UNSET
+            else read_int(_remaining_authorized_amount, "remaining_authorized_amount")
+        )
         _created_at = d.pop("created_at", UNSET)
-        created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
-            created_at = UNSET
-        else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
-
+        created_at = None if _created_at is UNSET else read_datetime(_created_at, "created_at")
         _expires_at = d.pop("expires_at", UNSET)
-        expires_at: datetime.datetime | Unset
-        if isinstance(_expires_at, Unset):
-            expires_at = UNSET
-        else:
-            expires_at = datetime.datetime.fromisoformat(_expires_at)
-
+        expires_at = None if _expires_at is UNSET else read_datetime(_expires_at, "expires_at")
         _order_lines = d.pop("order_lines", UNSET)
-        order_lines: list[OrderLine] | Unset = UNSET
-        if _order_lines is not UNSET:
-            order_lines = []
-            for order_lines_item_data in _order_lines:
-                order_lines_item = OrderLine.from_dict(order_lines_item_data)
-
-                order_lines.append(order_lines_item)
-
+        order_lines = (
+            None
+            if _order_lines is UNSET
+            else read_list(_order_lines, "order_lines", lambda v, p: read_model(v, p, OrderLine.from_dict))
+        )
         _captures = d.pop("captures", UNSET)
-        captures: list[Capture] | Unset = UNSET
-        if _captures is not UNSET:
-            captures = []
-            for captures_item_data in _captures:
-                captures_item = Capture.from_dict(captures_item_data)
-
-                captures.append(captures_item)
-
+        captures = (
+            None
+            if _captures is UNSET
+            else read_list(_captures, "captures", lambda v, p: read_model(v, p, Capture.from_dict))
+        )
         _refunds = d.pop("refunds", UNSET)
-        refunds: list[Refund] | Unset = UNSET
-        if _refunds is not UNSET:
-            refunds = []
-            for refunds_item_data in _refunds:
-                refunds_item = Refund.from_dict(refunds_item_data)
-
-                refunds.append(refunds_item)
-
-        order = cls(
+        refunds = (
+            None
+            if _refunds is UNSET
+            else read_list(_refunds, "refunds", lambda v, p: read_model(v, p, Refund.from_dict))
+        )
+        additional_properties = d
+        return cls(
             order_id=order_id,
             status=status,
             fraud_status=fraud_status,
@@ -304,23 +245,69 @@ class Order:
             order_lines=order_lines,
             captures=captures,
             refunds=refunds,
+            additional_properties=additional_properties,
         )
 
-        order.additional_properties = d
-        return order
+    def __repr__(self) -> str:
+        return model_repr(
+            self,
+            (
+                ("order_id", self.order_id),
+                ("status", self.status),
+                ("fraud_status", self.fraud_status),
+                ("klarna_reference", self.klarna_reference),
+                ("merchant_reference1", self.merchant_reference1),
+                ("merchant_reference2", self.merchant_reference2),
+                ("merchant_data", self.merchant_data),
+                ("purchase_country", self.purchase_country),
+                ("purchase_currency", self.purchase_currency),
+                ("locale", self.locale),
+                ("order_amount", self.order_amount),
+                ("original_order_amount", self.original_order_amount),
+                ("captured_amount", self.captured_amount),
+                ("refunded_amount", self.refunded_amount),
+                ("remaining_authorized_amount", self.remaining_authorized_amount),
+                ("created_at", self.created_at),
+                ("expires_at", self.expires_at),
+                ("order_lines", self.order_lines),
+                ("captures", self.captures),
+                ("refunds", self.refunds),
+            ),
+            self.additional_properties,
+        )
 
     @property
     def additional_keys(self) -> list[str]:
+        """The keys of the undeclared properties."""
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+class OrderDict(TypedDict, total=False):
+    """`Order` as JSON, for typed inputs: Klarna's field names; `Required` as the spec says."""
+
+    order_id: str
+    status: str
+    fraud_status: str
+    klarna_reference: str
+    merchant_reference1: str
+    merchant_reference2: str
+    merchant_data: str
+    purchase_country: str
+    purchase_currency: str
+    locale: str
+    order_amount: int
+    original_order_amount: int
+    captured_amount: int
+    refunded_amount: int
+    remaining_authorized_amount: int
+    created_at: str
+    expires_at: str
+    order_lines: Sequence[OrderLineDict]
+    captures: Sequence[CaptureDict]
+    refunds: Sequence[RefundDict]

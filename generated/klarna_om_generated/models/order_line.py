@@ -2,25 +2,40 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Required, TypedDict, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.order_line_type import OrderLineType
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    SchemaError,
+    json_type,
+    model_repr,
+    read_enum,
+    read_int,
+    read_model,
+    read_str,
+    read_union,
+    required,
+    to_json,
+)
 
 if TYPE_CHECKING:
-    from ..models.product_identifiers import ProductIdentifiers
-    from ..models.subscription import Subscription
+    from ..models.product_identifiers import ProductIdentifiers, ProductIdentifiersDict
+    from ..models.subscription import Subscription, SubscriptionDict
 
 
 T = TypeVar("T", bound="OrderLine")
 
 
-@_attrs_define
+@_attrs_define(frozen=True)
 class OrderLine:
-    """An order line of a refund (or capture, or order)."""
+    """An order line of a refund (or capture, or order).
+
+    Immutable: an optional field Klarna did not send is None; `attrs.evolve` makes a changed copy.
+    """
 
     name: str
     """ Descriptive item name. """
@@ -31,169 +46,121 @@ class OrderLine:
     total_amount: int
     """ Total amount including tax and discounts (`quantity * unit_price - total_discount_amount`). Negative for a
     return fee. """
-    type_: OrderLineType | str | Unset = UNSET
+    type_: OrderLineType | str | None = None
     """ Order line type. Klarna's values are listed in `OrderLineType`; any other string is
     accepted when reading, so that a type Klarna adds later does not break old clients.
      """
-    reference: str | Unset = UNSET
+    reference: str | None = None
     """ Article number, SKU, or similar identifier on the product variant level. Klarna matches it against the
     capture's order lines to allocate a refund. """
-    quantity_unit: str | Unset = UNSET
+    quantity_unit: str | None = None
     """ Unit used to describe the quantity. """
-    tax_rate: int | Unset = UNSET
+    tax_rate: int | None = None
     """ The tax rate in percent with two implicit decimals (2500 = 25 %). """
-    total_discount_amount: int | Unset = UNSET
+    total_discount_amount: int | None = None
     """ The discount amount in minor units. Includes tax. """
-    total_tax_amount: int | Unset = UNSET
+    total_tax_amount: int | None = None
     """ The total tax amount in minor units. Negative for discount and return fee lines. """
-    merchant_data: str | Unset = UNSET
+    merchant_data: str | None = None
     """ Data about the order line. """
-    product_url: str | Unset = UNSET
+    product_url: str | None = None
     """ URL to the product that can be used in communications between Klarna and the customer. """
-    image_url: str | Unset = UNSET
+    image_url: str | None = None
     """ URL to an image that can be embedded in communications between Klarna and the customer. """
-    product_identifiers: ProductIdentifiers | Unset = UNSET
+    product_identifiers: ProductIdentifiers | None = None
     """ Identifiers of the product of an order line. """
-    subscription: Subscription | Unset = UNSET
+    subscription: Subscription | None = None
     """ The cadence and product name of the subscription an order line belongs to. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: Mapping[str, Any] = _attrs_field(factory=dict, kw_only=True, hash=False)
+    """ Properties Klarna sent that the spec does not declare (kept, so nothing is lost). """
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        quantity = self.quantity
-
-        unit_price = self.unit_price
-
-        total_amount = self.total_amount
-
-        type_: str | Unset
-        if isinstance(self.type_, Unset):
-            type_ = UNSET
-        elif isinstance(self.type_, OrderLineType):
-            type_ = self.type_.value
-        else:
-            type_ = self.type_
-
-        reference = self.reference
-
-        quantity_unit = self.quantity_unit
-
-        tax_rate = self.tax_rate
-
-        total_discount_amount = self.total_discount_amount
-
-        total_tax_amount = self.total_tax_amount
-
-        merchant_data = self.merchant_data
-
-        product_url = self.product_url
-
-        image_url = self.image_url
-
-        product_identifiers: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.product_identifiers, Unset):
-            product_identifiers = self.product_identifiers.to_dict()
-
-        subscription: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.subscription, Unset):
-            subscription = self.subscription.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "quantity": quantity,
-                "unit_price": unit_price,
-                "total_amount": total_amount,
-            }
-        )
-        if type_ is not UNSET:
-            field_dict["type"] = type_
-        if reference is not UNSET:
-            field_dict["reference"] = reference
-        if quantity_unit is not UNSET:
-            field_dict["quantity_unit"] = quantity_unit
-        if tax_rate is not UNSET:
-            field_dict["tax_rate"] = tax_rate
-        if total_discount_amount is not UNSET:
-            field_dict["total_discount_amount"] = total_discount_amount
-        if total_tax_amount is not UNSET:
-            field_dict["total_tax_amount"] = total_tax_amount
-        if merchant_data is not UNSET:
-            field_dict["merchant_data"] = merchant_data
-        if product_url is not UNSET:
-            field_dict["product_url"] = product_url
-        if image_url is not UNSET:
-            field_dict["image_url"] = image_url
-        if product_identifiers is not UNSET:
-            field_dict["product_identifiers"] = product_identifiers
-        if subscription is not UNSET:
-            field_dict["subscription"] = subscription
-
+        """This model as JSON-ready data, with only the fields that are present."""
+        field_dict: dict[str, Any] = dict(self.additional_properties)
+        field_dict["name"] = self.name
+        field_dict["quantity"] = self.quantity
+        field_dict["unit_price"] = self.unit_price
+        field_dict["total_amount"] = self.total_amount
+        if self.type_ is not None:
+            field_dict["type"] = to_json(self.type_)
+        if self.reference is not None:
+            field_dict["reference"] = self.reference
+        if self.quantity_unit is not None:
+            field_dict["quantity_unit"] = self.quantity_unit
+        if self.tax_rate is not None:
+            field_dict["tax_rate"] = self.tax_rate
+        if self.total_discount_amount is not None:
+            field_dict["total_discount_amount"] = self.total_discount_amount
+        if self.total_tax_amount is not None:
+            field_dict["total_tax_amount"] = self.total_tax_amount
+        if self.merchant_data is not None:
+            field_dict["merchant_data"] = self.merchant_data
+        if self.product_url is not None:
+            field_dict["product_url"] = self.product_url
+        if self.image_url is not None:
+            field_dict["image_url"] = self.image_url
+        if self.product_identifiers is not None:
+            field_dict["product_identifiers"] = to_json(self.product_identifiers)
+        if self.subscription is not None:
+            field_dict["subscription"] = to_json(self.subscription)
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a decoded JSON object strictly; raise `SchemaError` at the first mismatch."""
         from ..models.product_identifiers import ProductIdentifiers  # noqa: PLC0415
         from ..models.subscription import Subscription  # noqa: PLC0415
 
+        if not isinstance(src_dict, Mapping):
+            raise SchemaError("", "object", json_type(src_dict))
         d = dict(src_dict)
-        name = d.pop("name")
-
-        quantity = d.pop("quantity")
-
-        unit_price = d.pop("unit_price")
-
-        total_amount = d.pop("total_amount")
-
-        def _parse_type_(data: object) -> OrderLineType | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                type_type_0 = OrderLineType(data)
-
-                return type_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(OrderLineType | str | Unset, data)
-
-        type_ = _parse_type_(d.pop("type", UNSET))
-
-        reference = d.pop("reference", UNSET)
-
-        quantity_unit = d.pop("quantity_unit", UNSET)
-
-        tax_rate = d.pop("tax_rate", UNSET)
-
-        total_discount_amount = d.pop("total_discount_amount", UNSET)
-
-        total_tax_amount = d.pop("total_tax_amount", UNSET)
-
-        merchant_data = d.pop("merchant_data", UNSET)
-
-        product_url = d.pop("product_url", UNSET)
-
-        image_url = d.pop("image_url", UNSET)
-
+        name = read_str(required(d, "name"), "name")
+        quantity = read_int(required(d, "quantity"), "quantity")
+        unit_price = read_int(required(d, "unit_price"), "unit_price")
+        total_amount = read_int(required(d, "total_amount"), "total_amount")
+        _type_ = d.pop("type", UNSET)
+        type_ = (
+            None
+            if _type_ is UNSET
+            else read_union(
+                _type_,
+                "type",
+                (
+                    lambda v, p: read_enum(v, p, OrderLineType, str),
+                    read_str,
+                ),
+            )
+        )
+        _reference = d.pop("reference", UNSET)
+        reference = None if _reference is UNSET else read_str(_reference, "reference")
+        _quantity_unit = d.pop("quantity_unit", UNSET)
+        quantity_unit = None if _quantity_unit is UNSET else read_str(_quantity_unit, "quantity_unit")
+        _tax_rate = d.pop("tax_rate", UNSET)
+        tax_rate = None if _tax_rate is UNSET else read_int(_tax_rate, "tax_rate")
+        _total_discount_amount = d.pop("total_discount_amount", UNSET)
+        total_discount_amount = (
+            None if _total_discount_amount is UNSET else read_int(_total_discount_amount, "total_discount_amount")
+        )
+        _total_tax_amount = d.pop("total_tax_amount", UNSET)
+        total_tax_amount = None if _total_tax_amount is UNSET else read_int(_total_tax_amount, "total_tax_amount")
+        _merchant_data = d.pop("merchant_data", UNSET)
+        merchant_data = None if _merchant_data is UNSET else read_str(_merchant_data, "merchant_data")
+        _product_url = d.pop("product_url", UNSET)
+        product_url = None if _product_url is UNSET else read_str(_product_url, "product_url")
+        _image_url = d.pop("image_url", UNSET)
+        image_url = None if _image_url is UNSET else read_str(_image_url, "image_url")
         _product_identifiers = d.pop("product_identifiers", UNSET)
-        product_identifiers: ProductIdentifiers | Unset
-        if isinstance(_product_identifiers, Unset):
-            product_identifiers = UNSET
-        else:
-            product_identifiers = ProductIdentifiers.from_dict(_product_identifiers)
-
+        product_identifiers = (
+            None
+            if _product_identifiers is UNSET
+            else read_model(_product_identifiers, "product_identifiers", ProductIdentifiers.from_dict)
+        )
         _subscription = d.pop("subscription", UNSET)
-        subscription: Subscription | Unset
-        if isinstance(_subscription, Unset):
-            subscription = UNSET
-        else:
-            subscription = Subscription.from_dict(_subscription)
-
-        order_line = cls(
+        subscription = (
+            None if _subscription is UNSET else read_model(_subscription, "subscription", Subscription.from_dict)
+        )
+        additional_properties = d
+        return cls(
             name=name,
             quantity=quantity,
             unit_price=unit_price,
@@ -209,23 +176,59 @@ class OrderLine:
             image_url=image_url,
             product_identifiers=product_identifiers,
             subscription=subscription,
+            additional_properties=additional_properties,
         )
 
-        order_line.additional_properties = d
-        return order_line
+    def __repr__(self) -> str:
+        return model_repr(
+            self,
+            (
+                ("name", self.name),
+                ("quantity", self.quantity),
+                ("unit_price", self.unit_price),
+                ("total_amount", self.total_amount),
+                ("type_", self.type_),
+                ("reference", self.reference),
+                ("quantity_unit", self.quantity_unit),
+                ("tax_rate", self.tax_rate),
+                ("total_discount_amount", self.total_discount_amount),
+                ("total_tax_amount", self.total_tax_amount),
+                ("merchant_data", self.merchant_data),
+                ("product_url", self.product_url),
+                ("image_url", self.image_url),
+                ("product_identifiers", self.product_identifiers),
+                ("subscription", self.subscription),
+            ),
+            self.additional_properties,
+        )
 
     @property
     def additional_keys(self) -> list[str]:
+        """The keys of the undeclared properties."""
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+class OrderLineDict(TypedDict, total=False):
+    """`OrderLine` as JSON, for typed inputs: Klarna's field names; `Required` as the spec says."""
+
+    name: Required[str]
+    quantity: Required[int]
+    unit_price: Required[int]
+    total_amount: Required[int]
+    type: str
+    reference: str
+    quantity_unit: str
+    tax_rate: int
+    total_discount_amount: int
+    total_tax_amount: int
+    merchant_data: str
+    product_url: str
+    image_url: str
+    product_identifiers: ProductIdentifiersDict
+    subscription: SubscriptionDict

@@ -2,104 +2,130 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    SchemaError,
+    json_type,
+    model_repr,
+    read_str,
+)
 
 T = TypeVar("T", bound="ProductIdentifiers")
 
 
-@_attrs_define
+@_attrs_define(frozen=True)
 class ProductIdentifiers:
-    """Identifiers of the product of an order line."""
+    """Identifiers of the product of an order line.
 
-    brand: str | Unset = UNSET
+    Immutable: an optional field Klarna did not send is None; `attrs.evolve` makes a changed copy.
+    """
+
+    brand: str | None = None
     """ The product's brand name as generally recognized by consumers. """
-    category_path: str | Unset = UNSET
+    category_path: str | None = None
     """ The product's category path as used in the merchant's webshop, segments separated by ' > '. """
-    global_trade_item_number: str | Unset = UNSET
+    global_trade_item_number: str | None = None
     """ The product's Global Trade Item Number (GTIN, EAN, ISBN or UPC), without dashes and spaces. """
-    manufacturer_part_number: str | Unset = UNSET
+    manufacturer_part_number: str | None = None
     """ The product's Manufacturer Part Number (MPN). """
-    color: str | Unset = UNSET
+    color: str | None = None
     """ Color to be shown to the end customer. """
-    size: str | Unset = UNSET
+    size: str | None = None
     """ Size to be shown to the end customer. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: Mapping[str, Any] = _attrs_field(factory=dict, kw_only=True, hash=False)
+    """ Properties Klarna sent that the spec does not declare (kept, so nothing is lost). """
 
     def to_dict(self) -> dict[str, Any]:
-        brand = self.brand
-
-        category_path = self.category_path
-
-        global_trade_item_number = self.global_trade_item_number
-
-        manufacturer_part_number = self.manufacturer_part_number
-
-        color = self.color
-
-        size = self.size
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if brand is not UNSET:
-            field_dict["brand"] = brand
-        if category_path is not UNSET:
-            field_dict["category_path"] = category_path
-        if global_trade_item_number is not UNSET:
-            field_dict["global_trade_item_number"] = global_trade_item_number
-        if manufacturer_part_number is not UNSET:
-            field_dict["manufacturer_part_number"] = manufacturer_part_number
-        if color is not UNSET:
-            field_dict["color"] = color
-        if size is not UNSET:
-            field_dict["size"] = size
-
+        """This model as JSON-ready data, with only the fields that are present."""
+        field_dict: dict[str, Any] = dict(self.additional_properties)
+        if self.brand is not None:
+            field_dict["brand"] = self.brand
+        if self.category_path is not None:
+            field_dict["category_path"] = self.category_path
+        if self.global_trade_item_number is not None:
+            field_dict["global_trade_item_number"] = self.global_trade_item_number
+        if self.manufacturer_part_number is not None:
+            field_dict["manufacturer_part_number"] = self.manufacturer_part_number
+        if self.color is not None:
+            field_dict["color"] = self.color
+        if self.size is not None:
+            field_dict["size"] = self.size
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a decoded JSON object strictly; raise `SchemaError` at the first mismatch."""
+        if not isinstance(src_dict, Mapping):
+            raise SchemaError("", "object", json_type(src_dict))
         d = dict(src_dict)
-        brand = d.pop("brand", UNSET)
-
-        category_path = d.pop("category_path", UNSET)
-
-        global_trade_item_number = d.pop("global_trade_item_number", UNSET)
-
-        manufacturer_part_number = d.pop("manufacturer_part_number", UNSET)
-
-        color = d.pop("color", UNSET)
-
-        size = d.pop("size", UNSET)
-
-        product_identifiers = cls(
+        _brand = d.pop("brand", UNSET)
+        brand = None if _brand is UNSET else read_str(_brand, "brand")
+        _category_path = d.pop("category_path", UNSET)
+        category_path = None if _category_path is UNSET else read_str(_category_path, "category_path")
+        _global_trade_item_number = d.pop("global_trade_item_number", UNSET)
+        global_trade_item_number = (
+            None
+            if _global_trade_item_number is UNSET
+            else read_str(_global_trade_item_number, "global_trade_item_number")
+        )
+        _manufacturer_part_number = d.pop("manufacturer_part_number", UNSET)
+        manufacturer_part_number = (
+            None
+            if _manufacturer_part_number is UNSET
+            else read_str(_manufacturer_part_number, "manufacturer_part_number")
+        )
+        _color = d.pop("color", UNSET)
+        color = None if _color is UNSET else read_str(_color, "color")
+        _size = d.pop("size", UNSET)
+        size = None if _size is UNSET else read_str(_size, "size")
+        additional_properties = d
+        return cls(
             brand=brand,
             category_path=category_path,
             global_trade_item_number=global_trade_item_number,
             manufacturer_part_number=manufacturer_part_number,
             color=color,
             size=size,
+            additional_properties=additional_properties,
         )
 
-        product_identifiers.additional_properties = d
-        return product_identifiers
+    def __repr__(self) -> str:
+        return model_repr(
+            self,
+            (
+                ("brand", self.brand),
+                ("category_path", self.category_path),
+                ("global_trade_item_number", self.global_trade_item_number),
+                ("manufacturer_part_number", self.manufacturer_part_number),
+                ("color", self.color),
+                ("size", self.size),
+            ),
+            self.additional_properties,
+        )
 
     @property
     def additional_keys(self) -> list[str]:
+        """The keys of the undeclared properties."""
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+class ProductIdentifiersDict(TypedDict, total=False):
+    """`ProductIdentifiers` as JSON, for typed inputs: Klarna's field names; `Required` as the spec says."""
+
+    brand: str
+    category_path: str
+    global_trade_item_number: str
+    manufacturer_part_number: str
+    color: str
+    size: str

@@ -2,115 +2,104 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    SchemaError,
+    json_type,
+    model_repr,
+    read_bool,
+    read_datetime,
+    read_int,
+    read_list,
+    read_model,
+    read_str,
+    to_json,
+)
 
 if TYPE_CHECKING:
-    from ..models.order_line import OrderLine
+    from ..models.order_line import OrderLine, OrderLineDict
 
 
 T = TypeVar("T", bound="Refund")
 
 
-@_attrs_define
+@_attrs_define(frozen=True)
 class Refund:
-    """A refund of an order."""
+    """A refund of an order.
 
-    refund_id: str | Unset = UNSET
+    Immutable: an optional field Klarna did not send is None; `attrs.evolve` makes a changed copy.
+    """
+
+    refund_id: str | None = None
     """ The refund id. Generated when the refund is created. """
-    refunded_amount: int | Unset = UNSET
+    refunded_amount: int | None = None
     """ Refunded amount in minor units. """
-    refunded_at: datetime.datetime | Unset = UNSET
+    refunded_at: datetime.datetime | None = None
     """ The time of the refund. ISO 8601. """
-    description: str | Unset = UNSET
+    description: str | None = None
     """ Description of the refund shown to the customer. """
-    reference: str | Unset = UNSET
+    reference: str | None = None
     """ Internal reference to the refund that is also included in the settlement files. """
-    order_lines: list[OrderLine] | Unset = UNSET
+    order_lines: tuple[OrderLine, ...] | None = None
     """ Order lines of the refund. """
-    credit_invoice: bool | Unset = UNSET
+    credit_invoice: bool | None = None
     """ B2B orders only. True when the customer receives the refund as a credit invoice. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: Mapping[str, Any] = _attrs_field(factory=dict, kw_only=True, hash=False)
+    """ Properties Klarna sent that the spec does not declare (kept, so nothing is lost). """
 
     def to_dict(self) -> dict[str, Any]:
-        refund_id = self.refund_id
-
-        refunded_amount = self.refunded_amount
-
-        refunded_at: str | Unset = UNSET
-        if not isinstance(self.refunded_at, Unset):
-            refunded_at = self.refunded_at.isoformat()
-
-        description = self.description
-
-        reference = self.reference
-
-        order_lines: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.order_lines, Unset):
-            order_lines = []
-            for order_lines_item_data in self.order_lines:
-                order_lines_item = order_lines_item_data.to_dict()
-                order_lines.append(order_lines_item)
-
-        credit_invoice = self.credit_invoice
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if refund_id is not UNSET:
-            field_dict["refund_id"] = refund_id
-        if refunded_amount is not UNSET:
-            field_dict["refunded_amount"] = refunded_amount
-        if refunded_at is not UNSET:
-            field_dict["refunded_at"] = refunded_at
-        if description is not UNSET:
-            field_dict["description"] = description
-        if reference is not UNSET:
-            field_dict["reference"] = reference
-        if order_lines is not UNSET:
-            field_dict["order_lines"] = order_lines
-        if credit_invoice is not UNSET:
-            field_dict["credit_invoice"] = credit_invoice
-
+        """This model as JSON-ready data, with only the fields that are present."""
+        field_dict: dict[str, Any] = dict(self.additional_properties)
+        if self.refund_id is not None:
+            field_dict["refund_id"] = self.refund_id
+        if self.refunded_amount is not None:
+            field_dict["refunded_amount"] = self.refunded_amount
+        if self.refunded_at is not None:
+            field_dict["refunded_at"] = to_json(self.refunded_at)
+        if self.description is not None:
+            field_dict["description"] = self.description
+        if self.reference is not None:
+            field_dict["reference"] = self.reference
+        if self.order_lines is not None:
+            field_dict["order_lines"] = to_json(self.order_lines)
+        if self.credit_invoice is not None:
+            field_dict["credit_invoice"] = self.credit_invoice
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a decoded JSON object strictly; raise `SchemaError` at the first mismatch."""
         from ..models.order_line import OrderLine  # noqa: PLC0415
 
+        if not isinstance(src_dict, Mapping):
+            raise SchemaError("", "object", json_type(src_dict))
         d = dict(src_dict)
-        refund_id = d.pop("refund_id", UNSET)
-
-        refunded_amount = d.pop("refunded_amount", UNSET)
-
+        _refund_id = d.pop("refund_id", UNSET)
+        refund_id = None if _refund_id is UNSET else read_str(_refund_id, "refund_id")
+        _refunded_amount = d.pop("refunded_amount", UNSET)
+        refunded_amount = None if _refunded_amount is UNSET else read_int(_refunded_amount, "refunded_amount")
         _refunded_at = d.pop("refunded_at", UNSET)
-        refunded_at: datetime.datetime | Unset
-        if isinstance(_refunded_at, Unset):
-            refunded_at = UNSET
-        else:
-            refunded_at = datetime.datetime.fromisoformat(_refunded_at)
-
-        description = d.pop("description", UNSET)
-
-        reference = d.pop("reference", UNSET)
-
+        refunded_at = None if _refunded_at is UNSET else read_datetime(_refunded_at, "refunded_at")
+        _description = d.pop("description", UNSET)
+        description = None if _description is UNSET else read_str(_description, "description")
+        _reference = d.pop("reference", UNSET)
+        reference = None if _reference is UNSET else read_str(_reference, "reference")
         _order_lines = d.pop("order_lines", UNSET)
-        order_lines: list[OrderLine] | Unset = UNSET
-        if _order_lines is not UNSET:
-            order_lines = []
-            for order_lines_item_data in _order_lines:
-                order_lines_item = OrderLine.from_dict(order_lines_item_data)
-
-                order_lines.append(order_lines_item)
-
-        credit_invoice = d.pop("credit_invoice", UNSET)
-
-        refund = cls(
+        order_lines = (
+            None
+            if _order_lines is UNSET
+            else read_list(_order_lines, "order_lines", lambda v, p: read_model(v, p, OrderLine.from_dict))
+        )
+        _credit_invoice = d.pop("credit_invoice", UNSET)
+        credit_invoice = None if _credit_invoice is UNSET else read_bool(_credit_invoice, "credit_invoice")
+        additional_properties = d
+        return cls(
             refund_id=refund_id,
             refunded_amount=refunded_amount,
             refunded_at=refunded_at,
@@ -118,23 +107,43 @@ class Refund:
             reference=reference,
             order_lines=order_lines,
             credit_invoice=credit_invoice,
+            additional_properties=additional_properties,
         )
 
-        refund.additional_properties = d
-        return refund
+    def __repr__(self) -> str:
+        return model_repr(
+            self,
+            (
+                ("refund_id", self.refund_id),
+                ("refunded_amount", self.refunded_amount),
+                ("refunded_at", self.refunded_at),
+                ("description", self.description),
+                ("reference", self.reference),
+                ("order_lines", self.order_lines),
+                ("credit_invoice", self.credit_invoice),
+            ),
+            self.additional_properties,
+        )
 
     @property
     def additional_keys(self) -> list[str]:
+        """The keys of the undeclared properties."""
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+class RefundDict(TypedDict, total=False):
+    """`Refund` as JSON, for typed inputs: Klarna's field names; `Required` as the spec says."""
+
+    refund_id: str
+    refunded_amount: int
+    refunded_at: str
+    description: str
+    reference: str
+    order_lines: Sequence[OrderLineDict]
+    credit_invoice: bool

@@ -1,113 +1,124 @@
 # generated from spec/klarna-ordermanagement.yaml by openapi-python-client 0.29.1, do not edit, run `make generate`
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Required, TypedDict, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    SchemaError,
+    json_type,
+    model_repr,
+    read_int,
+    read_list,
+    read_model,
+    read_str,
+    required,
+    to_json,
+)
 
 if TYPE_CHECKING:
-    from ..models.order_line import OrderLine
+    from ..models.order_line import OrderLine, OrderLineDict
 
 
 T = TypeVar("T", bound="RefundObject")
 
 
-@_attrs_define
+@_attrs_define(frozen=True)
 class RefundObject:
-    """The body of a refund request."""
+    """The body of a refund request.
+
+    Immutable: an optional field Klarna did not send is None; `attrs.evolve` makes a changed copy.
+    """
 
     refunded_amount: int
     """ Refunded amount in minor units. At most what was captured minus what was already
     refunded. With `order_lines`, the sum of their `total_amount`.
      """
-    description: str | Unset = UNSET
+    description: str | None = None
     """ Description of the refund shown to the customer. Max length is 255 characters. """
-    reference: str | Unset = UNSET
+    reference: str | None = None
     """ Internal reference to the refund. This will be included in the settlement files. Max length is 255
     characters. """
-    order_lines: list[OrderLine] | Unset = UNSET
+    order_lines: tuple[OrderLine, ...] | None = None
     """ Order lines for the refund shown to the customer. Optional, but they let Klarna
     allocate the refund to the right capture; required when charging a return fee.
     Maximum 1000 order lines.
      """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: Mapping[str, Any] = _attrs_field(factory=dict, kw_only=True, hash=False)
+    """ Properties Klarna sent that the spec does not declare (kept, so nothing is lost). """
 
     def to_dict(self) -> dict[str, Any]:
-        refunded_amount = self.refunded_amount
-
-        description = self.description
-
-        reference = self.reference
-
-        order_lines: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.order_lines, Unset):
-            order_lines = []
-            for order_lines_item_data in self.order_lines:
-                order_lines_item = order_lines_item_data.to_dict()
-                order_lines.append(order_lines_item)
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "refunded_amount": refunded_amount,
-            }
-        )
-        if description is not UNSET:
-            field_dict["description"] = description
-        if reference is not UNSET:
-            field_dict["reference"] = reference
-        if order_lines is not UNSET:
-            field_dict["order_lines"] = order_lines
-
+        """This model as JSON-ready data, with only the fields that are present."""
+        field_dict: dict[str, Any] = dict(self.additional_properties)
+        field_dict["refunded_amount"] = self.refunded_amount
+        if self.description is not None:
+            field_dict["description"] = self.description
+        if self.reference is not None:
+            field_dict["reference"] = self.reference
+        if self.order_lines is not None:
+            field_dict["order_lines"] = to_json(self.order_lines)
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a decoded JSON object strictly; raise `SchemaError` at the first mismatch."""
         from ..models.order_line import OrderLine  # noqa: PLC0415
 
+        if not isinstance(src_dict, Mapping):
+            raise SchemaError("", "object", json_type(src_dict))
         d = dict(src_dict)
-        refunded_amount = d.pop("refunded_amount")
-
-        description = d.pop("description", UNSET)
-
-        reference = d.pop("reference", UNSET)
-
+        refunded_amount = read_int(required(d, "refunded_amount"), "refunded_amount")
+        _description = d.pop("description", UNSET)
+        description = None if _description is UNSET else read_str(_description, "description")
+        _reference = d.pop("reference", UNSET)
+        reference = None if _reference is UNSET else read_str(_reference, "reference")
         _order_lines = d.pop("order_lines", UNSET)
-        order_lines: list[OrderLine] | Unset = UNSET
-        if _order_lines is not UNSET:
-            order_lines = []
-            for order_lines_item_data in _order_lines:
-                order_lines_item = OrderLine.from_dict(order_lines_item_data)
-
-                order_lines.append(order_lines_item)
-
-        refund_object = cls(
+        order_lines = (
+            None
+            if _order_lines is UNSET
+            else read_list(_order_lines, "order_lines", lambda v, p: read_model(v, p, OrderLine.from_dict))
+        )
+        additional_properties = d
+        return cls(
             refunded_amount=refunded_amount,
             description=description,
             reference=reference,
             order_lines=order_lines,
+            additional_properties=additional_properties,
         )
 
-        refund_object.additional_properties = d
-        return refund_object
+    def __repr__(self) -> str:
+        return model_repr(
+            self,
+            (
+                ("refunded_amount", self.refunded_amount),
+                ("description", self.description),
+                ("reference", self.reference),
+                ("order_lines", self.order_lines),
+            ),
+            self.additional_properties,
+        )
 
     @property
     def additional_keys(self) -> list[str]:
+        """The keys of the undeclared properties."""
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+class RefundObjectDict(TypedDict, total=False):
+    """`RefundObject` as JSON, for typed inputs: Klarna's field names; `Required` as the spec says."""
+
+    refunded_amount: Required[int]
+    description: str
+    reference: str
+    order_lines: Sequence[OrderLineDict]

@@ -2,93 +2,102 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, Required, TypedDict, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.subscription_interval import SubscriptionInterval
+from ..types import (
+    SchemaError,
+    json_type,
+    model_repr,
+    read_enum,
+    read_int,
+    read_str,
+    read_union,
+    required,
+    to_json,
+)
 
 T = TypeVar("T", bound="Subscription")
 
 
-@_attrs_define
+@_attrs_define(frozen=True)
 class Subscription:
-    """The cadence and product name of the subscription an order line belongs to."""
+    """The cadence and product name of the subscription an order line belongs to.
+
+    Immutable: an optional field Klarna did not send is None; `attrs.evolve` makes a changed copy.
+    """
 
     name: str
     """ The name of the subscription product. """
-    interval: str | SubscriptionInterval
+    interval: SubscriptionInterval | str
     """ The cadence unit. Klarna's values are listed in `SubscriptionInterval`; other strings are accepted when
     reading. """
     interval_count: int
     """ The number of intervals. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: Mapping[str, Any] = _attrs_field(factory=dict, kw_only=True, hash=False)
+    """ Properties Klarna sent that the spec does not declare (kept, so nothing is lost). """
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        interval: str
-        if isinstance(self.interval, SubscriptionInterval):
-            interval = self.interval.value
-        else:
-            interval = self.interval
-
-        interval_count = self.interval_count
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "interval": interval,
-                "interval_count": interval_count,
-            }
-        )
-
+        """This model as JSON-ready data, with only the fields that are present."""
+        field_dict: dict[str, Any] = dict(self.additional_properties)
+        field_dict["name"] = self.name
+        field_dict["interval"] = to_json(self.interval)
+        field_dict["interval_count"] = self.interval_count
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a decoded JSON object strictly; raise `SchemaError` at the first mismatch."""
+        if not isinstance(src_dict, Mapping):
+            raise SchemaError("", "object", json_type(src_dict))
         d = dict(src_dict)
-        name = d.pop("name")
-
-        def _parse_interval(data: object) -> str | SubscriptionInterval:
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                interval_type_0 = SubscriptionInterval(data)
-
-                return interval_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(str | SubscriptionInterval, data)
-
-        interval = _parse_interval(d.pop("interval"))
-
-        interval_count = d.pop("interval_count")
-
-        subscription = cls(
+        name = read_str(required(d, "name"), "name")
+        interval = read_union(
+            required(d, "interval"),
+            "interval",
+            (
+                lambda v, p: read_enum(v, p, SubscriptionInterval, str),
+                read_str,
+            ),
+        )
+        interval_count = read_int(required(d, "interval_count"), "interval_count")
+        additional_properties = d
+        return cls(
             name=name,
             interval=interval,
             interval_count=interval_count,
+            additional_properties=additional_properties,
         )
 
-        subscription.additional_properties = d
-        return subscription
+    def __repr__(self) -> str:
+        return model_repr(
+            self,
+            (
+                ("name", self.name),
+                ("interval", self.interval),
+                ("interval_count", self.interval_count),
+            ),
+            self.additional_properties,
+        )
 
     @property
     def additional_keys(self) -> list[str]:
+        """The keys of the undeclared properties."""
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+class SubscriptionDict(TypedDict, total=False):
+    """`Subscription` as JSON, for typed inputs: Klarna's field names; `Required` as the spec says."""
+
+    name: Required[str]
+    interval: Required[str]
+    interval_count: Required[int]

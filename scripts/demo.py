@@ -147,7 +147,7 @@ def main() -> int:
 
         step("Extend the payment due date: get_order finds the capture")
         read = klarna.get_order(oid)
-        captures = read.captures or []
+        captures = read.captures or ()
         capture_id = captures[0].capture_id if captures else None
         if not isinstance(capture_id, str):
             raise SystemExit("get_order returned no capture")
@@ -155,7 +155,7 @@ def main() -> int:
         line("refunded_amount", money(read.refunded_amount or 0, read.purchase_currency or ""))
         line("capture_id", capture_id)
         options = klarna.get_extend_due_date_options(oid, capture_id)
-        for option in options.options or []:
+        for option in options.options or ():
             line(
                 f"{option.number_of_days} days",
                 f"fee {money(option.amount, options.currency or '')}",
@@ -185,7 +185,7 @@ def main() -> int:
         logging.getLogger("klarna_om").setLevel(logging.DEBUG)
         retried = klarna.refund_order(third["order_id"], 2500)
         logging.getLogger("klarna_om").setLevel(logging.WARNING)
-        refunds = klarna.get_order(third["order_id"]).refunds or []
+        refunds = klarna.get_order(third["order_id"]).refunds or ()
         line("client got Refund-Id", retried.refund_id)
         line(
             "get_order: refunds",

@@ -201,7 +201,9 @@ _MISMATCH = "200 response does not match the spec: "
     ("response", "message", "field"),
     [
         (
-            httpx.Response(200, text="<html>maintenance</html>", headers={"Content-Type": "text/html"}),
+            httpx.Response(
+                200, text="<html>maintenance</html>", headers={"Content-Type": "text/html"}
+            ),
             _NOT_DOCUMENTED,
             None,
         ),

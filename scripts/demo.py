@@ -7,10 +7,10 @@ import sys
 import time
 from typing import Any
 
-from klarna_om import KlarnaOrderManagement, PermissionDeniedError, ReturnFee
+from klarna_om import KlarnaOrderManagement, OrderLineInput, PermissionDeniedError, ReturnFee
 from klarna_om_sandbox import SandboxServer
 
-TSHIRT = {
+TSHIRT: OrderLineInput = {
     "type": "physical",
     "reference": "TS-BLUE-M",
     "name": "T-Shirt",
@@ -20,7 +20,7 @@ TSHIRT = {
     "tax_rate": 2500,
     "total_tax_amount": 2000,
 }
-JEANS = {
+JEANS: OrderLineInput = {
     "type": "physical",
     "reference": "JE-501-32",
     "name": "Jeans",

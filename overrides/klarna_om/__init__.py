@@ -13,8 +13,14 @@ from klarna_om_generated.models import (
     OrderLine,
     OrderLineType,
     OrderStatus,
+    ProductIdentifiers,
     Refund,
+    Subscription,
+    SubscriptionInterval,
 )
+from klarna_om_generated.models.order_line import OrderLineInput
+from klarna_om_generated.models.product_identifiers import ProductIdentifiersInput
+from klarna_om_generated.models.subscription import SubscriptionInput
 
 from ._async_client import AsyncKlarnaOrderManagement
 from ._async_transport import AsyncRetryTransport
@@ -67,9 +73,12 @@ __all__ = [
     "NotFoundError",
     "Order",
     "OrderLine",
+    "OrderLineInput",
     "OrderLineType",
     "OrderStatus",
     "PermissionDeniedError",
+    "ProductIdentifiers",
+    "ProductIdentifiersInput",
     "RateLimitError",
     "Refund",
     "RefundCreated",
@@ -77,6 +86,9 @@ __all__ = [
     "RetryPolicy",
     "RetryTransport",
     "ReturnFee",
+    "Subscription",
+    "SubscriptionInput",
+    "SubscriptionInterval",
     "UnprocessableEntityError",
     "__version__",
     "derive_idempotency_key",

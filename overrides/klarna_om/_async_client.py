@@ -44,7 +44,7 @@ from ._base_client import (
     translated,
 )
 from ._constants import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT
-from ._money import OrderLineInput, ReturnFee, check_refund, refund_with_return_fee_body
+from ._money import OrderLineLike, ReturnFee, check_refund, refund_with_return_fee_body
 from ._retry import RetryPolicy
 from ._validation import check_days, check_idempotency_key, check_path_param
 
@@ -142,7 +142,7 @@ class AsyncKlarnaOrderManagement(BaseClient):
         order_id: str,
         refunded_amount: int,
         *,
-        order_lines: Sequence[OrderLineInput] | None = None,
+        order_lines: Sequence[OrderLineLike] | None = None,
         reference: str | None = None,
         description: str | None = None,
         idempotency_key: str | None = None,
@@ -173,7 +173,7 @@ class AsyncKlarnaOrderManagement(BaseClient):
     async def refund_with_return_fee(
         self,
         order_id: str,
-        order_lines: Sequence[OrderLineInput],
+        order_lines: Sequence[OrderLineLike],
         return_fee: int | ReturnFee,
         *,
         reference: str | None = None,

@@ -14,6 +14,7 @@ from typing import Any, TypeAlias
 import attrs
 
 from klarna_om_generated.models import OrderLine
+from klarna_om_generated.models.order_line import OrderLineInput
 
 from ._errors import MoneyValidationError
 from ._validation import INT32_MAX, check_int, check_text
@@ -56,7 +57,10 @@ ORDER_LINE_FIELDS = frozenset(
     {*ORDER_LINE_TEXT_LIMITS, *ORDER_LINE_INT_BOUNDS, "type", "product_identifiers", "subscription"}
 )
 
-OrderLineInput: TypeAlias = OrderLine | Mapping[str, Any]
+#: What the methods take as an order line: the generated model, or a dict with Klarna's field
+#: names typed by ``OrderLineInput`` (a misspelt key is a type error). At run time any mapping is
+#: checked field by field, so an untyped caller gets ``MoneyValidationError`` instead.
+OrderLineLike: TypeAlias = OrderLine | OrderLineInput
 
 
 @attrs.frozen
@@ -95,7 +99,7 @@ def _line_dict(line: object, field: str) -> dict[str, Any]:
     )
 
 
-def check_order_line(line: OrderLineInput, index: int) -> dict[str, Any]:
+def check_order_line(line: OrderLineLike | Mapping[str, Any], index: int) -> dict[str, Any]:
     """Validate one order line; return it as a dict with Klarna's field names."""
     prefix = f"order_lines[{index}]"
     data = _line_dict(line, prefix)
@@ -158,7 +162,7 @@ def _check_subscription(data: Mapping[str, Any], prefix: str) -> None:
 
 def check_refund(
     refunded_amount: object,
-    order_lines: Sequence[OrderLineInput] | None,
+    order_lines: Sequence[OrderLineLike | Mapping[str, Any]] | None,
     *,
     reference: object = None,
     description: object = None,
@@ -223,7 +227,7 @@ def return_fee_line(fee: int | ReturnFee) -> dict[str, Any]:
 
 
 def refund_with_return_fee_body(
-    order_lines: Sequence[OrderLineInput],
+    order_lines: Sequence[OrderLineLike],
     return_fee: int | ReturnFee,
     *,
     reference: object = None,

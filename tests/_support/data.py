@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from klarna_om import OrderLineInput
 
 #: 5 kg of tomatoes at 25 % VAT: the spec's partial-refund example and Klarna's worked example.
-TOMATOES: dict[str, Any] = {
+TOMATOES: OrderLineInput = {
     "type": "physical",
     "reference": "75001",
     "name": "Tomatoes",
@@ -19,7 +19,7 @@ TOMATOES: dict[str, Any] = {
 }
 
 #: A T-shirt and jeans with references, so refunds can be allocated to the capture holding them.
-TSHIRT: dict[str, Any] = {
+TSHIRT: OrderLineInput = {
     "name": "T-Shirt",
     "type": "physical",
     "reference": "TS-1",
@@ -27,7 +27,7 @@ TSHIRT: dict[str, Any] = {
     "unit_price": 10000,
     "total_amount": 10000,
 }
-JEANS: dict[str, Any] = {
+JEANS: OrderLineInput = {
     "name": "Jeans",
     "type": "physical",
     "reference": "JE-1",

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from klarna_om import KlarnaOrderManagement, RetryPolicy, RetryTransport
+from klarna_om import KlarnaOrderManagement, OrderLineInput, RetryPolicy, RetryTransport
 from klarna_om_sandbox import SandboxServer
 from tests._support.data import TSHIRT
 from tests._support.openapi_check import SpecCheckingTransport
@@ -79,7 +79,7 @@ def async_checked_transport() -> SpecCheckingTransport:
     return SpecCheckingTransport(httpx.AsyncHTTPTransport(), responses=True)
 
 
-def one_capture_order(sandbox: SandboxServer, *lines: dict[str, Any]) -> dict[str, Any]:
+def one_capture_order(sandbox: SandboxServer, *lines: OrderLineInput) -> dict[str, Any]:
     """An order captured in full by one capture of ``lines`` (default: one T-shirt)."""
     lines = lines or (TSHIRT,)
     total = sum(line["total_amount"] for line in lines)

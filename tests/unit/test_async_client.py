@@ -16,6 +16,7 @@ from klarna_om import (
     AsyncKlarnaOrderManagement,
     AsyncRetryTransport,
     NotFoundError,
+    OrderLineInput,
     OrderStatus,
     RefundCreated,
     RetryPolicy,
@@ -32,7 +33,12 @@ ORDER = {
     "refunded_amount": 0,
     "captures": [{"capture_id": "c-1", "captured_amount": 10000, "refunded_amount": 0}],
 }
-LINE = {"name": "T-Shirt", "quantity": 1, "unit_price": 10000, "total_amount": 10000}
+LINE: OrderLineInput = {
+    "name": "T-Shirt",
+    "quantity": 1,
+    "unit_price": 10000,
+    "total_amount": 10000,
+}
 
 
 @pytest.fixture(params=["asyncio", "trio"])

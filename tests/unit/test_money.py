@@ -11,6 +11,7 @@ from klarna_om import (
     InvalidRequestError,
     MoneyValidationError,
     OrderLine,
+    OrderLineInput,
     ReturnFee,
     refund_with_return_fee_body,
     return_fee_line,
@@ -20,7 +21,7 @@ from klarna_om._money import check_refund
 from tests._support.data import TOMATOES
 from tests.unit.conftest import Harness, Recorder, created
 
-TSHIRT = {
+TSHIRT: OrderLineInput = {
     "name": "T-Shirt",
     "type": "physical",
     "quantity": 1,

@@ -22,7 +22,7 @@ from ..types import (
 )
 
 if TYPE_CHECKING:
-    from ..models.order_line import OrderLine, OrderLineDict
+    from ..models.order_line import OrderLine, OrderLineInput
 
 
 T = TypeVar("T", bound="Capture")
@@ -146,7 +146,7 @@ class Capture:
         return key in self.additional_properties
 
 
-class CaptureDict(TypedDict, total=False):
+class CaptureInput(TypedDict, total=False):
     """`Capture` as JSON, for typed inputs: Klarna's field names; `Required` as the spec says."""
 
     capture_id: str
@@ -156,4 +156,4 @@ class CaptureDict(TypedDict, total=False):
     refunded_amount: int
     description: str
     reference: str
-    order_lines: Sequence[OrderLineDict]
+    order_lines: Sequence[OrderLineInput]

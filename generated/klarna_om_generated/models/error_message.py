@@ -92,7 +92,7 @@ class ErrorMessage:
         return key in self.additional_properties
 
 
-class ErrorMessageDict(TypedDict, total=False):
+class ErrorMessageInput(TypedDict, total=False):
     """`ErrorMessage` as JSON, for typed inputs: Klarna's field names; `Required` as the spec says."""
 
     error_code: str

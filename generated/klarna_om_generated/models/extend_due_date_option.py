@@ -80,7 +80,7 @@ class ExtendDueDateOption:
         return key in self.additional_properties
 
 
-class ExtendDueDateOptionDict(TypedDict, total=False):
+class ExtendDueDateOptionInput(TypedDict, total=False):
     """`ExtendDueDateOption` as JSON, for typed inputs: Klarna's field names; `Required` as the spec says."""
 
     number_of_days: int

@@ -19,7 +19,7 @@ from ..types import (
 )
 
 if TYPE_CHECKING:
-    from ..models.extend_due_date_option import ExtendDueDateOption, ExtendDueDateOptionDict
+    from ..models.extend_due_date_option import ExtendDueDateOption, ExtendDueDateOptionInput
 
 
 T = TypeVar("T", bound="ExtendDueDateOptions")
@@ -93,8 +93,8 @@ class ExtendDueDateOptions:
         return key in self.additional_properties
 
 
-class ExtendDueDateOptionsDict(TypedDict, total=False):
+class ExtendDueDateOptionsInput(TypedDict, total=False):
     """`ExtendDueDateOptions` as JSON, for typed inputs: Klarna's field names; `Required` as the spec says."""
 
     currency: str
-    options: Sequence[ExtendDueDateOptionDict]
+    options: Sequence[ExtendDueDateOptionInput]

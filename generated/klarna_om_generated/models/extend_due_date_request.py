@@ -68,7 +68,7 @@ class ExtendDueDateRequest:
         return key in self.additional_properties
 
 
-class ExtendDueDateRequestDict(TypedDict, total=False):
+class ExtendDueDateRequestInput(TypedDict, total=False):
     """`ExtendDueDateRequest` as JSON, for typed inputs: Klarna's field names; `Required` as the spec says."""
 
     number_of_days: Required[int]

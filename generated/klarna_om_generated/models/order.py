@@ -25,9 +25,9 @@ from ..types import (
 )
 
 if TYPE_CHECKING:
-    from ..models.capture import Capture, CaptureDict
-    from ..models.order_line import OrderLine, OrderLineDict
-    from ..models.refund import Refund, RefundDict
+    from ..models.capture import Capture, CaptureInput
+    from ..models.order_line import OrderLine, OrderLineInput
+    from ..models.refund import Refund, RefundInput
 
 
 T = TypeVar("T", bound="Order")
@@ -288,7 +288,7 @@ class Order:
         return key in self.additional_properties
 
 
-class OrderDict(TypedDict, total=False):
+class OrderInput(TypedDict, total=False):
     """`Order` as JSON, for typed inputs: Klarna's field names; `Required` as the spec says."""
 
     order_id: str
@@ -308,6 +308,6 @@ class OrderDict(TypedDict, total=False):
     remaining_authorized_amount: int
     created_at: str
     expires_at: str
-    order_lines: Sequence[OrderLineDict]
-    captures: Sequence[CaptureDict]
-    refunds: Sequence[RefundDict]
+    order_lines: Sequence[OrderLineInput]
+    captures: Sequence[CaptureInput]
+    refunds: Sequence[RefundInput]

@@ -23,8 +23,8 @@ from ..types import (
 )
 
 if TYPE_CHECKING:
-    from ..models.product_identifiers import ProductIdentifiers, ProductIdentifiersDict
-    from ..models.subscription import Subscription, SubscriptionDict
+    from ..models.product_identifiers import ProductIdentifiers, ProductIdentifiersInput
+    from ..models.subscription import Subscription, SubscriptionInput
 
 
 T = TypeVar("T", bound="OrderLine")
@@ -214,7 +214,7 @@ class OrderLine:
         return key in self.additional_properties
 
 
-class OrderLineDict(TypedDict, total=False):
+class OrderLineInput(TypedDict, total=False):
     """`OrderLine` as JSON, for typed inputs: Klarna's field names; `Required` as the spec says."""
 
     name: Required[str]
@@ -230,5 +230,5 @@ class OrderLineDict(TypedDict, total=False):
     merchant_data: str
     product_url: str
     image_url: str
-    product_identifiers: ProductIdentifiersDict
-    subscription: SubscriptionDict
+    product_identifiers: ProductIdentifiersInput
+    subscription: SubscriptionInput

@@ -120,7 +120,7 @@ class ProductIdentifiers:
         return key in self.additional_properties
 
 
-class ProductIdentifiersDict(TypedDict, total=False):
+class ProductIdentifiersInput(TypedDict, total=False):
     """`ProductIdentifiers` as JSON, for typed inputs: Klarna's field names; `Required` as the spec says."""
 
     brand: str

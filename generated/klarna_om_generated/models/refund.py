@@ -23,7 +23,7 @@ from ..types import (
 )
 
 if TYPE_CHECKING:
-    from ..models.order_line import OrderLine, OrderLineDict
+    from ..models.order_line import OrderLine, OrderLineInput
 
 
 T = TypeVar("T", bound="Refund")
@@ -137,7 +137,7 @@ class Refund:
         return key in self.additional_properties
 
 
-class RefundDict(TypedDict, total=False):
+class RefundInput(TypedDict, total=False):
     """`Refund` as JSON, for typed inputs: Klarna's field names; `Required` as the spec says."""
 
     refund_id: str
@@ -145,5 +145,5 @@ class RefundDict(TypedDict, total=False):
     refunded_at: str
     description: str
     reference: str
-    order_lines: Sequence[OrderLineDict]
+    order_lines: Sequence[OrderLineInput]
     credit_invoice: bool

@@ -21,7 +21,7 @@ from ..types import (
 )
 
 if TYPE_CHECKING:
-    from ..models.order_line import OrderLine, OrderLineDict
+    from ..models.order_line import OrderLine, OrderLineInput
 
 
 T = TypeVar("T", bound="RefundObject")
@@ -115,10 +115,10 @@ class RefundObject:
         return key in self.additional_properties
 
 
-class RefundObjectDict(TypedDict, total=False):
+class RefundObjectInput(TypedDict, total=False):
     """`RefundObject` as JSON, for typed inputs: Klarna's field names; `Required` as the spec says."""
 
     refunded_amount: Required[int]
     description: str
     reference: str
-    order_lines: Sequence[OrderLineDict]
+    order_lines: Sequence[OrderLineInput]

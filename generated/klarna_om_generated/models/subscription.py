@@ -95,7 +95,7 @@ class Subscription:
         return key in self.additional_properties
 
 
-class SubscriptionDict(TypedDict, total=False):
+class SubscriptionInput(TypedDict, total=False):
     """`Subscription` as JSON, for typed inputs: Klarna's field names; `Required` as the spec says."""
 
     name: Required[str]

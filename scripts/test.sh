@@ -6,6 +6,7 @@ cd "$root"
 step() { printf '\n== %s\n' "$*"; }
 step "ruff";            .venv/bin/ruff check . && .venv/bin/ruff format --check .
 step "mypy --strict";   scripts/typecheck.sh
+step "pyright --verifytypes"; scripts/verifytypes.sh
 step "sync twins";      .venv/bin/python scripts/unasync.py --check
 step "check-generated"; scripts/check-generated.sh
 step "lint-spec";       scripts/lint-spec.sh

@@ -291,6 +291,15 @@ def _is_loopback(host: str) -> bool:
 class BaseClient:
     """Configuration and input preparation shared by the sync and async clients."""
 
+    base_url: str
+    """Where requests go: Klarna's host for the region, or the ``base_url`` given."""
+    timeout: httpx.Timeout
+    """The timeout of each request phase."""
+    retry_policy: RetryPolicy
+    """How failed attempts are retried, and the deadline of a whole call."""
+    max_response_bytes: int
+    """The largest response body read."""
+
     def __init__(
         self,
         username: str,

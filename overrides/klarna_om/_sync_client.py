@@ -105,8 +105,8 @@ class KlarnaOrderManagement(BaseClient):
             max_response_bytes=max_response_bytes,
         )
         if isinstance(transport, RetryTransport):  # a caller's own retry transport is kept
-            self.retry_policy = transport.policy
-            self.max_response_bytes = transport.max_response_bytes
+            self.retry_policy: RetryPolicy = transport.policy
+            self.max_response_bytes: int = transport.max_response_bytes
         else:
             transport = RetryTransport(
                 transport, policy=self.retry_policy, max_response_bytes=max_response_bytes

@@ -127,10 +127,10 @@ class Sandbox:
         id_factory: Callable[[], str] = lambda: str(uuid.uuid4()),
     ) -> None:
         self.store = store
-        self.credentials = dict(credentials or {"sandbox": "sandbox"})
+        self.credentials: dict[str, str] = dict(credentials or {"sandbox": "sandbox"})
         self.new_id = id_factory
         self.faults: list[Fault] = []
-        self.app = self._build_app()
+        self.app: ASGIApp = self._build_app()
 
     # --- helpers used by the routes and by SandboxServer ---
 

@@ -43,7 +43,7 @@ class SandboxServer:
         clock: Callable[[], float] = time.time,
         extra_credentials: Mapping[str, str] | None = None,
     ) -> None:
-        self.sandbox = build_sandbox(
+        self.sandbox: Sandbox = build_sandbox(
             db=db,
             username=username,
             password=password,
@@ -55,7 +55,7 @@ class SandboxServer:
         self._host, self._port = host, port
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
-        self.base_url = ""
+        self.base_url: str = ""
 
     def start(self) -> Self:
         """Bind, start serving in a daemon thread and wait until the server accepts requests."""

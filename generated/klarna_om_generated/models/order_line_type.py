@@ -3,6 +3,8 @@ from enum import StrEnum
 
 
 class OrderLineType(StrEnum):
+    """The order line types Klarna defines."""
+
     DIGITAL = "digital"
     DISCOUNT = "discount"
     GIFT_CARD = "gift_card"

@@ -3,6 +3,8 @@ from enum import StrEnum
 
 
 class OrderStatus(StrEnum):
+    """The order statuses Klarna defines."""
+
     AUTHORIZED = "AUTHORIZED"
     CANCELLED = "CANCELLED"
     CAPTURED = "CAPTURED"

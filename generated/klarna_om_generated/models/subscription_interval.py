@@ -3,6 +3,8 @@ from enum import StrEnum
 
 
 class SubscriptionInterval(StrEnum):
+    """The cadence units Klarna defines."""
+
     DAY = "DAY"
     MONTH = "MONTH"
     WEEK = "WEEK"

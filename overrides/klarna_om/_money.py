@@ -20,6 +20,8 @@ from ._errors import MoneyValidationError
 from ._validation import INT32_MAX, check_int, check_text
 
 MAX_AMOUNT = 200_000_000
+#: The smallest refund: spec/ says 1 where Klarna's definition says 0 (spec/deviations.yaml).
+MIN_REFUND_AMOUNT = 1
 MAX_ORDER_LINES = 1000
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 RETURN_FEE = "return_fee"
@@ -173,7 +175,9 @@ def check_refund(
     (Klarna needs that to allocate the refund to the right capture).
     """
     body: dict[str, Any] = {
-        "refunded_amount": check_amount("refunded_amount", refunded_amount, minimum=1)
+        "refunded_amount": check_amount(
+            "refunded_amount", refunded_amount, minimum=MIN_REFUND_AMOUNT
+        )
     }
     for name, value in (("reference", reference), ("description", description)):
         if value is not None:

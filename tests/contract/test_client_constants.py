@@ -37,7 +37,10 @@ def test_integer_bounds_match_the_spec() -> None:
         for k, (low, high) in _money.ORDER_LINE_INT_BOUNDS.items()
     }
     refund = _props("RefundObject")
-    assert refund["refunded_amount"]["maximum"] == _money.MAX_AMOUNT
+    assert (refund["refunded_amount"]["minimum"], refund["refunded_amount"]["maximum"]) == (
+        _money.MIN_REFUND_AMOUNT,
+        _money.MAX_AMOUNT,
+    )
     assert refund["order_lines"]["maxItems"] == _money.MAX_ORDER_LINES
 
 

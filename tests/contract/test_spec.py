@@ -213,7 +213,7 @@ def test_amount_bounds_follow_klarnas_current_definition(spec: dict[str, Any]) -
         "total_tax_amount": line["total_tax_amount"],
     }
     assert {k: (v.get("minimum"), v.get("maximum"), v["format"]) for k, v in bounds.items()} == {
-        "refunded_amount": (0, 200_000_000, "int64"),
+        "refunded_amount": (1, 200_000_000, "int64"),  # Klarna: 0, see spec/deviations.yaml
         "unit_price": (None, 200_000_000, "int64"),
         "total_amount": (None, 200_000_000, "int64"),
         "total_discount_amount": (0, 200_000_000, "int64"),

@@ -35,8 +35,10 @@ class RefundObject:
     """
 
     refunded_amount: int
-    """ Refunded amount in minor units. At most what was captured minus what was already
-    refunded. With `order_lines`, the sum of their `total_amount`.
+    """ Refunded amount in minor units, at least 1 (Klarna's definition says 0; a refund of
+    nothing is refused before sending, see spec/deviations.yaml). At most what was
+    captured minus what was already refunded. With `order_lines`, the sum of their
+    `total_amount`.
      """
     description: str | None = None
     """ Description of the refund shown to the customer. Max length is 255 characters. """

@@ -17,7 +17,7 @@ demo: install ## the main job: every operation against the embedded sandbox, as 
 sandbox: install ## serve the sandbox on 127.0.0.1:8089 (ARGS="--db sandbox.sqlite3" to persist)
 	@$(VENV)/klarna-om-sandbox $(ARGS)
 
-bench: install ## measure: sandbox refunds per second over loopback, generation time
+bench: install ## measure: strict-parsing CPU cost, sandbox refunds per second, generation time
 	@scripts/bench.sh
 
 generate: install ## regenerate generated/klarna_om_generated from spec/ (delete, generate, stamp)

@@ -160,21 +160,41 @@ def read_date(value: object, path: str) -> datetime.date:
 
 E = TypeVar("E", bound=Enum)
 
+#: Each enum's members by value, for lookups without calling the enum class (much cheaper).
+_MEMBERS: dict[type[Enum], Mapping[object, Enum]] = {}
+
+
+def _members(enum: type[Enum]) -> Mapping[object, Enum]:
+    members = _MEMBERS.get(enum)
+    if members is None:
+        members = _MEMBERS[enum] = {member.value: member for member in enum}
+    return members
+
 
 def read_enum(value: object, path: str, enum: type[E], base: type) -> E:
     """`value` as a member of `enum` (whose values are `base`, `str` or `int`)."""
     expected = "string" if base is str else "integer"
     if type(value) is not base:
         raise SchemaError(path, expected, json_type(value))
-    try:
-        return enum(value)
-    except ValueError:
-        raise SchemaError(path, f"{expected} ({enum.__name__})", f"{expected} outside it") from None
+    member = _members(enum).get(value)
+    if member is None:
+        raise SchemaError(path, f"{expected} ({enum.__name__})", f"{expected} outside it")
+    return member  # type: ignore[return-value]
+
+
+def read_open_enum(value: object, path: str, enum: type[E]) -> E | str:
+    """`value` as a member of the string enum `enum`, or as the string itself (an open enum).
+
+    Klarna adds values over time; a value this client does not know is kept as a plain `str`.
+    """
+    if type(value) is not str:
+        raise SchemaError(path, "string", json_type(value))
+    return _members(enum).get(value, value)  # type: ignore[return-value]
 
 
 def read_object(value: object, path: str) -> Mapping[str, Any]:
     """`value` if it is a JSON object."""
-    if type(value) is dict:
+    if type(value) is dict or isinstance(value, Mapping):
         return value
     raise SchemaError(path, "object", json_type(value))
 
@@ -191,11 +211,38 @@ def read_model(value: object, path: str, model: Callable[[Mapping[str, Any]], M]
         raise exc.under(path) from None
 
 
+def _read_array(value: object, path: str) -> Sequence[object]:
+    if type(value) is list or type(value) is tuple:
+        return value
+    raise SchemaError(path, "array", json_type(value))
+
+
 def read_list(value: object, path: str, item: Callable[[object, str], M]) -> tuple[M, ...]:
     """`value` if it is a JSON array, each item read by `item`, as a tuple."""
-    if type(value) is not list:
-        raise SchemaError(path, "array", json_type(value))
-    return tuple([item(element, f"{path}[{index}]") for index, element in enumerate(value)])
+    items = _read_array(value, path)
+    index = 0
+    try:
+        result = []
+        for index, element in enumerate(items):
+            result.append(item(element, ""))
+        return tuple(result)
+    except SchemaError as exc:
+        raise exc.under(f"{path}[{index}]") from None
+
+
+def read_model_list(value: object, path: str, model: Callable[[Mapping[str, Any]], M]) -> tuple[M, ...]:
+    """`value` if it is a JSON array of objects, each read by a model's `from_dict`."""
+    items = _read_array(value, path)
+    index = 0
+    try:
+        result = []
+        for index, element in enumerate(items):
+            if type(element) is not dict and not isinstance(element, Mapping):
+                raise SchemaError("", "object", json_type(element))
+            result.append(model(element))
+        return tuple(result)
+    except SchemaError as exc:
+        raise exc.under(f"{path}[{index}]") from None
 
 
 def read_union(value: object, path: str, readers: Sequence[Callable[[object, str], Any]]) -> Any:
@@ -208,14 +255,6 @@ def read_union(value: object, path: str, readers: Sequence[Callable[[object, str
             if exc.expected not in expected:
                 expected.append(exc.expected)
     raise SchemaError(path, " or ".join(expected), json_type(value))
-
-
-def required(data: dict[str, Any], key: str) -> Any:
-    """`data.pop(key)`, or `SchemaError` if the schema's required `key` is missing."""
-    try:
-        return data.pop(key)
-    except KeyError:
-        raise SchemaError(key, "a value (required)", "nothing") from None
 
 
 def to_json(value: Any) -> Any:
@@ -273,10 +312,11 @@ __all__ = [
     "read_int",
     "read_list",
     "read_model",
+    "read_model_list",
     "read_none",
     "read_object",
+    "read_open_enum",
     "read_str",
     "read_union",
-    "required",
     "to_json",
 ]

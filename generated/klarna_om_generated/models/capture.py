@@ -14,10 +14,7 @@ from ..types import (
     json_type,
     model_repr,
     read_datetime,
-    read_int,
-    read_list,
-    read_model,
-    read_str,
+    read_model_list,
     to_json,
 )
 
@@ -82,29 +79,57 @@ class Capture:
         """Read a decoded JSON object strictly; raise `SchemaError` at the first mismatch."""
         from ..models.order_line import OrderLine  # noqa: PLC0415
 
-        if not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise SchemaError("", "object", json_type(src_dict))
         d = dict(src_dict)
-        _capture_id = d.pop("capture_id", UNSET)
-        capture_id = None if _capture_id is UNSET else read_str(_capture_id, "capture_id")
-        _klarna_reference = d.pop("klarna_reference", UNSET)
-        klarna_reference = None if _klarna_reference is UNSET else read_str(_klarna_reference, "klarna_reference")
-        _captured_amount = d.pop("captured_amount", UNSET)
-        captured_amount = None if _captured_amount is UNSET else read_int(_captured_amount, "captured_amount")
-        _captured_at = d.pop("captured_at", UNSET)
-        captured_at = None if _captured_at is UNSET else read_datetime(_captured_at, "captured_at")
-        _refunded_amount = d.pop("refunded_amount", UNSET)
-        refunded_amount = None if _refunded_amount is UNSET else read_int(_refunded_amount, "refunded_amount")
-        _description = d.pop("description", UNSET)
-        description = None if _description is UNSET else read_str(_description, "description")
-        _reference = d.pop("reference", UNSET)
-        reference = None if _reference is UNSET else read_str(_reference, "reference")
-        _order_lines = d.pop("order_lines", UNSET)
-        order_lines = (
-            None
-            if _order_lines is UNSET
-            else read_list(_order_lines, "order_lines", lambda v, p: read_model(v, p, OrderLine.from_dict))
-        )
+        capture_id = d.pop("capture_id", UNSET)
+        if capture_id is UNSET:
+            capture_id = None
+        elif type(capture_id) is not str:
+            raise SchemaError("capture_id", "string", json_type(capture_id))
+
+        klarna_reference = d.pop("klarna_reference", UNSET)
+        if klarna_reference is UNSET:
+            klarna_reference = None
+        elif type(klarna_reference) is not str:
+            raise SchemaError("klarna_reference", "string", json_type(klarna_reference))
+
+        captured_amount = d.pop("captured_amount", UNSET)
+        if captured_amount is UNSET:
+            captured_amount = None
+        elif type(captured_amount) is not int:
+            raise SchemaError("captured_amount", "integer", json_type(captured_amount))
+
+        captured_at = d.pop("captured_at", UNSET)
+        if captured_at is UNSET:
+            captured_at = None
+        else:
+            captured_at = read_datetime(captured_at, "captured_at")
+
+        refunded_amount = d.pop("refunded_amount", UNSET)
+        if refunded_amount is UNSET:
+            refunded_amount = None
+        elif type(refunded_amount) is not int:
+            raise SchemaError("refunded_amount", "integer", json_type(refunded_amount))
+
+        description = d.pop("description", UNSET)
+        if description is UNSET:
+            description = None
+        elif type(description) is not str:
+            raise SchemaError("description", "string", json_type(description))
+
+        reference = d.pop("reference", UNSET)
+        if reference is UNSET:
+            reference = None
+        elif type(reference) is not str:
+            raise SchemaError("reference", "string", json_type(reference))
+
+        order_lines = d.pop("order_lines", UNSET)
+        if order_lines is UNSET:
+            order_lines = None
+        else:
+            order_lines = read_model_list(order_lines, "order_lines", OrderLine.from_dict)
+
         additional_properties = d
         return cls(
             capture_id=capture_id,

@@ -52,15 +52,27 @@ class ErrorMessage:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a decoded JSON object strictly; raise `SchemaError` at the first mismatch."""
-        if not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise SchemaError("", "object", json_type(src_dict))
         d = dict(src_dict)
-        _error_code = d.pop("error_code", UNSET)
-        error_code = None if _error_code is UNSET else read_str(_error_code, "error_code")
-        _error_messages = d.pop("error_messages", UNSET)
-        error_messages = None if _error_messages is UNSET else read_list(_error_messages, "error_messages", read_str)
-        _correlation_id = d.pop("correlation_id", UNSET)
-        correlation_id = None if _correlation_id is UNSET else read_str(_correlation_id, "correlation_id")
+        error_code = d.pop("error_code", UNSET)
+        if error_code is UNSET:
+            error_code = None
+        elif type(error_code) is not str:
+            raise SchemaError("error_code", "string", json_type(error_code))
+
+        error_messages = d.pop("error_messages", UNSET)
+        if error_messages is UNSET:
+            error_messages = None
+        else:
+            error_messages = read_list(error_messages, "error_messages", read_str)
+
+        correlation_id = d.pop("correlation_id", UNSET)
+        if correlation_id is UNSET:
+            correlation_id = None
+        elif type(correlation_id) is not str:
+            raise SchemaError("correlation_id", "string", json_type(correlation_id))
+
         additional_properties = d
         return cls(
             error_code=error_code,

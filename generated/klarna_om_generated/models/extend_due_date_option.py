@@ -12,7 +12,6 @@ from ..types import (
     SchemaError,
     json_type,
     model_repr,
-    read_int,
 )
 
 T = TypeVar("T", bound="ExtendDueDateOption")
@@ -44,13 +43,21 @@ class ExtendDueDateOption:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a decoded JSON object strictly; raise `SchemaError` at the first mismatch."""
-        if not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise SchemaError("", "object", json_type(src_dict))
         d = dict(src_dict)
-        _number_of_days = d.pop("number_of_days", UNSET)
-        number_of_days = None if _number_of_days is UNSET else read_int(_number_of_days, "number_of_days")
-        _amount = d.pop("amount", UNSET)
-        amount = None if _amount is UNSET else read_int(_amount, "amount")
+        number_of_days = d.pop("number_of_days", UNSET)
+        if number_of_days is UNSET:
+            number_of_days = None
+        elif type(number_of_days) is not int:
+            raise SchemaError("number_of_days", "integer", json_type(number_of_days))
+
+        amount = d.pop("amount", UNSET)
+        if amount is UNSET:
+            amount = None
+        elif type(amount) is not int:
+            raise SchemaError("amount", "integer", json_type(amount))
+
         additional_properties = d
         return cls(
             number_of_days=number_of_days,

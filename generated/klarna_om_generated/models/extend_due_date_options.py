@@ -12,9 +12,7 @@ from ..types import (
     SchemaError,
     json_type,
     model_repr,
-    read_list,
-    read_model,
-    read_str,
+    read_model_list,
     to_json,
 )
 
@@ -53,17 +51,21 @@ class ExtendDueDateOptions:
         """Read a decoded JSON object strictly; raise `SchemaError` at the first mismatch."""
         from ..models.extend_due_date_option import ExtendDueDateOption  # noqa: PLC0415
 
-        if not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise SchemaError("", "object", json_type(src_dict))
         d = dict(src_dict)
-        _currency = d.pop("currency", UNSET)
-        currency = None if _currency is UNSET else read_str(_currency, "currency")
-        _options = d.pop("options", UNSET)
-        options = (
-            None
-            if _options is UNSET
-            else read_list(_options, "options", lambda v, p: read_model(v, p, ExtendDueDateOption.from_dict))
-        )
+        currency = d.pop("currency", UNSET)
+        if currency is UNSET:
+            currency = None
+        elif type(currency) is not str:
+            raise SchemaError("currency", "string", json_type(currency))
+
+        options = d.pop("options", UNSET)
+        if options is UNSET:
+            options = None
+        else:
+            options = read_model_list(options, "options", ExtendDueDateOption.from_dict)
+
         additional_properties = d
         return cls(
             currency=currency,

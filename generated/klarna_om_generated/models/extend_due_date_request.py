@@ -11,8 +11,6 @@ from ..types import (
     SchemaError,
     json_type,
     model_repr,
-    read_int,
-    required,
 )
 
 T = TypeVar("T", bound="ExtendDueDateRequest")
@@ -39,10 +37,16 @@ class ExtendDueDateRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a decoded JSON object strictly; raise `SchemaError` at the first mismatch."""
-        if not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise SchemaError("", "object", json_type(src_dict))
         d = dict(src_dict)
-        number_of_days = read_int(required(d, "number_of_days"), "number_of_days")
+        try:
+            number_of_days = d.pop("number_of_days")
+        except KeyError:
+            raise SchemaError("number_of_days", "a value (required)", "nothing") from None
+        if type(number_of_days) is not int:
+            raise SchemaError("number_of_days", "integer", json_type(number_of_days))
+
         additional_properties = d
         return cls(
             number_of_days=number_of_days,

@@ -15,12 +15,8 @@ from ..types import (
     json_type,
     model_repr,
     read_datetime,
-    read_enum,
-    read_int,
-    read_list,
-    read_model,
-    read_str,
-    read_union,
+    read_model_list,
+    read_open_enum,
     to_json,
 )
 
@@ -147,82 +143,129 @@ class Order:
         from ..models.order_line import OrderLine  # noqa: PLC0415
         from ..models.refund import Refund  # noqa: PLC0415
 
-        if not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise SchemaError("", "object", json_type(src_dict))
         d = dict(src_dict)
-        _order_id = d.pop("order_id", UNSET)
-        order_id = None if _order_id is UNSET else read_str(_order_id, "order_id")
-        _status = d.pop("status", UNSET)
-        status = (
-            None
-            if _status is UNSET
-            else read_union(
-                _status,
-                "status",
-                (
-                    lambda v, p: read_enum(v, p, OrderStatus, str),
-                    read_str,
-                ),
-            )
-        )
-        _fraud_status = d.pop("fraud_status", UNSET)
-        fraud_status = None if _fraud_status is UNSET else read_str(_fraud_status, "fraud_status")
-        _klarna_reference = d.pop("klarna_reference", UNSET)
-        klarna_reference = None if _klarna_reference is UNSET else read_str(_klarna_reference, "klarna_reference")
-        _merchant_reference1 = d.pop("merchant_reference1", UNSET)
-        merchant_reference1 = (
-            None if _merchant_reference1 is UNSET else read_str(_merchant_reference1, "merchant_reference1")
-        )
-        _merchant_reference2 = d.pop("merchant_reference2", UNSET)
-        merchant_reference2 = (
-            None if _merchant_reference2 is UNSET else read_str(_merchant_reference2, "merchant_reference2")
-        )
-        _merchant_data = d.pop("merchant_data", UNSET)
-        merchant_data = None if _merchant_data is UNSET else read_str(_merchant_data, "merchant_data")
-        _purchase_country = d.pop("purchase_country", UNSET)
-        purchase_country = None if _purchase_country is UNSET else read_str(_purchase_country, "purchase_country")
-        _purchase_currency = d.pop("purchase_currency", UNSET)
-        purchase_currency = None if _purchase_currency is UNSET else read_str(_purchase_currency, "purchase_currency")
-        _locale = d.pop("locale", UNSET)
-        locale = None if _locale is UNSET else read_str(_locale, "locale")
-        _order_amount = d.pop("order_amount", UNSET)
-        order_amount = None if _order_amount is UNSET else read_int(_order_amount, "order_amount")
-        _original_order_amount = d.pop("original_order_amount", UNSET)
-        original_order_amount = (
-            None if _original_order_amount is UNSET else read_int(_original_order_amount, "original_order_amount")
-        )
-        _captured_amount = d.pop("captured_amount", UNSET)
-        captured_amount = None if _captured_amount is UNSET else read_int(_captured_amount, "captured_amount")
-        _refunded_amount = d.pop("refunded_amount", UNSET)
-        refunded_amount = None if _refunded_amount is UNSET else read_int(_refunded_amount, "refunded_amount")
-        _remaining_authorized_amount = d.pop("remaining_authorized_amount", UNSET)
-        remaining_authorized_amount = (
-            None
-            if _remaining_authorized_amount is UNSET
-            else read_int(_remaining_authorized_amount, "remaining_authorized_amount")
-        )
-        _created_at = d.pop("created_at", UNSET)
-        created_at = None if _created_at is UNSET else read_datetime(_created_at, "created_at")
-        _expires_at = d.pop("expires_at", UNSET)
-        expires_at = None if _expires_at is UNSET else read_datetime(_expires_at, "expires_at")
-        _order_lines = d.pop("order_lines", UNSET)
-        order_lines = (
-            None
-            if _order_lines is UNSET
-            else read_list(_order_lines, "order_lines", lambda v, p: read_model(v, p, OrderLine.from_dict))
-        )
-        _captures = d.pop("captures", UNSET)
-        captures = (
-            None
-            if _captures is UNSET
-            else read_list(_captures, "captures", lambda v, p: read_model(v, p, Capture.from_dict))
-        )
-        _refunds = d.pop("refunds", UNSET)
-        refunds = (
-            None
-            if _refunds is UNSET
-            else read_list(_refunds, "refunds", lambda v, p: read_model(v, p, Refund.from_dict))
-        )
+        order_id = d.pop("order_id", UNSET)
+        if order_id is UNSET:
+            order_id = None
+        elif type(order_id) is not str:
+            raise SchemaError("order_id", "string", json_type(order_id))
+
+        status = d.pop("status", UNSET)
+        if status is UNSET:
+            status = None
+        else:
+            status = read_open_enum(status, "status", OrderStatus)
+
+        fraud_status = d.pop("fraud_status", UNSET)
+        if fraud_status is UNSET:
+            fraud_status = None
+        elif type(fraud_status) is not str:
+            raise SchemaError("fraud_status", "string", json_type(fraud_status))
+
+        klarna_reference = d.pop("klarna_reference", UNSET)
+        if klarna_reference is UNSET:
+            klarna_reference = None
+        elif type(klarna_reference) is not str:
+            raise SchemaError("klarna_reference", "string", json_type(klarna_reference))
+
+        merchant_reference1 = d.pop("merchant_reference1", UNSET)
+        if merchant_reference1 is UNSET:
+            merchant_reference1 = None
+        elif type(merchant_reference1) is not str:
+            raise SchemaError("merchant_reference1", "string", json_type(merchant_reference1))
+
+        merchant_reference2 = d.pop("merchant_reference2", UNSET)
+        if merchant_reference2 is UNSET:
+            merchant_reference2 = None
+        elif type(merchant_reference2) is not str:
+            raise SchemaError("merchant_reference2", "string", json_type(merchant_reference2))
+
+        merchant_data = d.pop("merchant_data", UNSET)
+        if merchant_data is UNSET:
+            merchant_data = None
+        elif type(merchant_data) is not str:
+            raise SchemaError("merchant_data", "string", json_type(merchant_data))
+
+        purchase_country = d.pop("purchase_country", UNSET)
+        if purchase_country is UNSET:
+            purchase_country = None
+        elif type(purchase_country) is not str:
+            raise SchemaError("purchase_country", "string", json_type(purchase_country))
+
+        purchase_currency = d.pop("purchase_currency", UNSET)
+        if purchase_currency is UNSET:
+            purchase_currency = None
+        elif type(purchase_currency) is not str:
+            raise SchemaError("purchase_currency", "string", json_type(purchase_currency))
+
+        locale = d.pop("locale", UNSET)
+        if locale is UNSET:
+            locale = None
+        elif type(locale) is not str:
+            raise SchemaError("locale", "string", json_type(locale))
+
+        order_amount = d.pop("order_amount", UNSET)
+        if order_amount is UNSET:
+            order_amount = None
+        elif type(order_amount) is not int:
+            raise SchemaError("order_amount", "integer", json_type(order_amount))
+
+        original_order_amount = d.pop("original_order_amount", UNSET)
+        if original_order_amount is UNSET:
+            original_order_amount = None
+        elif type(original_order_amount) is not int:
+            raise SchemaError("original_order_amount", "integer", json_type(original_order_amount))
+
+        captured_amount = d.pop("captured_amount", UNSET)
+        if captured_amount is UNSET:
+            captured_amount = None
+        elif type(captured_amount) is not int:
+            raise SchemaError("captured_amount", "integer", json_type(captured_amount))
+
+        refunded_amount = d.pop("refunded_amount", UNSET)
+        if refunded_amount is UNSET:
+            refunded_amount = None
+        elif type(refunded_amount) is not int:
+            raise SchemaError("refunded_amount", "integer", json_type(refunded_amount))
+
+        remaining_authorized_amount = d.pop("remaining_authorized_amount", UNSET)
+        if remaining_authorized_amount is UNSET:
+            remaining_authorized_amount = None
+        elif type(remaining_authorized_amount) is not int:
+            raise SchemaError("remaining_authorized_amount", "integer", json_type(remaining_authorized_amount))
+
+        created_at = d.pop("created_at", UNSET)
+        if created_at is UNSET:
+            created_at = None
+        else:
+            created_at = read_datetime(created_at, "created_at")
+
+        expires_at = d.pop("expires_at", UNSET)
+        if expires_at is UNSET:
+            expires_at = None
+        else:
+            expires_at = read_datetime(expires_at, "expires_at")
+
+        order_lines = d.pop("order_lines", UNSET)
+        if order_lines is UNSET:
+            order_lines = None
+        else:
+            order_lines = read_model_list(order_lines, "order_lines", OrderLine.from_dict)
+
+        captures = d.pop("captures", UNSET)
+        if captures is UNSET:
+            captures = None
+        else:
+            captures = read_model_list(captures, "captures", Capture.from_dict)
+
+        refunds = d.pop("refunds", UNSET)
+        if refunds is UNSET:
+            refunds = None
+        else:
+            refunds = read_model_list(refunds, "refunds", Refund.from_dict)
+
         additional_properties = d
         return cls(
             order_id=order_id,

@@ -13,12 +13,8 @@ from ..types import (
     SchemaError,
     json_type,
     model_repr,
-    read_enum,
-    read_int,
     read_model,
-    read_str,
-    read_union,
-    required,
+    read_open_enum,
     to_json,
 )
 
@@ -111,54 +107,103 @@ class OrderLine:
         from ..models.product_identifiers import ProductIdentifiers  # noqa: PLC0415
         from ..models.subscription import Subscription  # noqa: PLC0415
 
-        if not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise SchemaError("", "object", json_type(src_dict))
         d = dict(src_dict)
-        name = read_str(required(d, "name"), "name")
-        quantity = read_int(required(d, "quantity"), "quantity")
-        unit_price = read_int(required(d, "unit_price"), "unit_price")
-        total_amount = read_int(required(d, "total_amount"), "total_amount")
-        _type_ = d.pop("type", UNSET)
-        type_ = (
-            None
-            if _type_ is UNSET
-            else read_union(
-                _type_,
-                "type",
-                (
-                    lambda v, p: read_enum(v, p, OrderLineType, str),
-                    read_str,
-                ),
-            )
-        )
-        _reference = d.pop("reference", UNSET)
-        reference = None if _reference is UNSET else read_str(_reference, "reference")
-        _quantity_unit = d.pop("quantity_unit", UNSET)
-        quantity_unit = None if _quantity_unit is UNSET else read_str(_quantity_unit, "quantity_unit")
-        _tax_rate = d.pop("tax_rate", UNSET)
-        tax_rate = None if _tax_rate is UNSET else read_int(_tax_rate, "tax_rate")
-        _total_discount_amount = d.pop("total_discount_amount", UNSET)
-        total_discount_amount = (
-            None if _total_discount_amount is UNSET else read_int(_total_discount_amount, "total_discount_amount")
-        )
-        _total_tax_amount = d.pop("total_tax_amount", UNSET)
-        total_tax_amount = None if _total_tax_amount is UNSET else read_int(_total_tax_amount, "total_tax_amount")
-        _merchant_data = d.pop("merchant_data", UNSET)
-        merchant_data = None if _merchant_data is UNSET else read_str(_merchant_data, "merchant_data")
-        _product_url = d.pop("product_url", UNSET)
-        product_url = None if _product_url is UNSET else read_str(_product_url, "product_url")
-        _image_url = d.pop("image_url", UNSET)
-        image_url = None if _image_url is UNSET else read_str(_image_url, "image_url")
-        _product_identifiers = d.pop("product_identifiers", UNSET)
-        product_identifiers = (
-            None
-            if _product_identifiers is UNSET
-            else read_model(_product_identifiers, "product_identifiers", ProductIdentifiers.from_dict)
-        )
-        _subscription = d.pop("subscription", UNSET)
-        subscription = (
-            None if _subscription is UNSET else read_model(_subscription, "subscription", Subscription.from_dict)
-        )
+        try:
+            name = d.pop("name")
+        except KeyError:
+            raise SchemaError("name", "a value (required)", "nothing") from None
+        if type(name) is not str:
+            raise SchemaError("name", "string", json_type(name))
+
+        try:
+            quantity = d.pop("quantity")
+        except KeyError:
+            raise SchemaError("quantity", "a value (required)", "nothing") from None
+        if type(quantity) is not int:
+            raise SchemaError("quantity", "integer", json_type(quantity))
+
+        try:
+            unit_price = d.pop("unit_price")
+        except KeyError:
+            raise SchemaError("unit_price", "a value (required)", "nothing") from None
+        if type(unit_price) is not int:
+            raise SchemaError("unit_price", "integer", json_type(unit_price))
+
+        try:
+            total_amount = d.pop("total_amount")
+        except KeyError:
+            raise SchemaError("total_amount", "a value (required)", "nothing") from None
+        if type(total_amount) is not int:
+            raise SchemaError("total_amount", "integer", json_type(total_amount))
+
+        type_ = d.pop("type", UNSET)
+        if type_ is UNSET:
+            type_ = None
+        else:
+            type_ = read_open_enum(type_, "type", OrderLineType)
+
+        reference = d.pop("reference", UNSET)
+        if reference is UNSET:
+            reference = None
+        elif type(reference) is not str:
+            raise SchemaError("reference", "string", json_type(reference))
+
+        quantity_unit = d.pop("quantity_unit", UNSET)
+        if quantity_unit is UNSET:
+            quantity_unit = None
+        elif type(quantity_unit) is not str:
+            raise SchemaError("quantity_unit", "string", json_type(quantity_unit))
+
+        tax_rate = d.pop("tax_rate", UNSET)
+        if tax_rate is UNSET:
+            tax_rate = None
+        elif type(tax_rate) is not int:
+            raise SchemaError("tax_rate", "integer", json_type(tax_rate))
+
+        total_discount_amount = d.pop("total_discount_amount", UNSET)
+        if total_discount_amount is UNSET:
+            total_discount_amount = None
+        elif type(total_discount_amount) is not int:
+            raise SchemaError("total_discount_amount", "integer", json_type(total_discount_amount))
+
+        total_tax_amount = d.pop("total_tax_amount", UNSET)
+        if total_tax_amount is UNSET:
+            total_tax_amount = None
+        elif type(total_tax_amount) is not int:
+            raise SchemaError("total_tax_amount", "integer", json_type(total_tax_amount))
+
+        merchant_data = d.pop("merchant_data", UNSET)
+        if merchant_data is UNSET:
+            merchant_data = None
+        elif type(merchant_data) is not str:
+            raise SchemaError("merchant_data", "string", json_type(merchant_data))
+
+        product_url = d.pop("product_url", UNSET)
+        if product_url is UNSET:
+            product_url = None
+        elif type(product_url) is not str:
+            raise SchemaError("product_url", "string", json_type(product_url))
+
+        image_url = d.pop("image_url", UNSET)
+        if image_url is UNSET:
+            image_url = None
+        elif type(image_url) is not str:
+            raise SchemaError("image_url", "string", json_type(image_url))
+
+        product_identifiers = d.pop("product_identifiers", UNSET)
+        if product_identifiers is UNSET:
+            product_identifiers = None
+        else:
+            product_identifiers = read_model(product_identifiers, "product_identifiers", ProductIdentifiers.from_dict)
+
+        subscription = d.pop("subscription", UNSET)
+        if subscription is UNSET:
+            subscription = None
+        else:
+            subscription = read_model(subscription, "subscription", Subscription.from_dict)
+
         additional_properties = d
         return cls(
             name=name,

@@ -12,7 +12,6 @@ from ..types import (
     SchemaError,
     json_type,
     model_repr,
-    read_str,
 )
 
 T = TypeVar("T", bound="ProductIdentifiers")
@@ -60,29 +59,45 @@ class ProductIdentifiers:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a decoded JSON object strictly; raise `SchemaError` at the first mismatch."""
-        if not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise SchemaError("", "object", json_type(src_dict))
         d = dict(src_dict)
-        _brand = d.pop("brand", UNSET)
-        brand = None if _brand is UNSET else read_str(_brand, "brand")
-        _category_path = d.pop("category_path", UNSET)
-        category_path = None if _category_path is UNSET else read_str(_category_path, "category_path")
-        _global_trade_item_number = d.pop("global_trade_item_number", UNSET)
-        global_trade_item_number = (
-            None
-            if _global_trade_item_number is UNSET
-            else read_str(_global_trade_item_number, "global_trade_item_number")
-        )
-        _manufacturer_part_number = d.pop("manufacturer_part_number", UNSET)
-        manufacturer_part_number = (
-            None
-            if _manufacturer_part_number is UNSET
-            else read_str(_manufacturer_part_number, "manufacturer_part_number")
-        )
-        _color = d.pop("color", UNSET)
-        color = None if _color is UNSET else read_str(_color, "color")
-        _size = d.pop("size", UNSET)
-        size = None if _size is UNSET else read_str(_size, "size")
+        brand = d.pop("brand", UNSET)
+        if brand is UNSET:
+            brand = None
+        elif type(brand) is not str:
+            raise SchemaError("brand", "string", json_type(brand))
+
+        category_path = d.pop("category_path", UNSET)
+        if category_path is UNSET:
+            category_path = None
+        elif type(category_path) is not str:
+            raise SchemaError("category_path", "string", json_type(category_path))
+
+        global_trade_item_number = d.pop("global_trade_item_number", UNSET)
+        if global_trade_item_number is UNSET:
+            global_trade_item_number = None
+        elif type(global_trade_item_number) is not str:
+            raise SchemaError("global_trade_item_number", "string", json_type(global_trade_item_number))
+
+        manufacturer_part_number = d.pop("manufacturer_part_number", UNSET)
+        if manufacturer_part_number is UNSET:
+            manufacturer_part_number = None
+        elif type(manufacturer_part_number) is not str:
+            raise SchemaError("manufacturer_part_number", "string", json_type(manufacturer_part_number))
+
+        color = d.pop("color", UNSET)
+        if color is UNSET:
+            color = None
+        elif type(color) is not str:
+            raise SchemaError("color", "string", json_type(color))
+
+        size = d.pop("size", UNSET)
+        if size is UNSET:
+            size = None
+        elif type(size) is not str:
+            raise SchemaError("size", "string", json_type(size))
+
         additional_properties = d
         return cls(
             brand=brand,

@@ -13,12 +13,8 @@ from ..types import (
     SchemaError,
     json_type,
     model_repr,
-    read_bool,
     read_datetime,
-    read_int,
-    read_list,
-    read_model,
-    read_str,
+    read_model_list,
     to_json,
 )
 
@@ -77,27 +73,51 @@ class Refund:
         """Read a decoded JSON object strictly; raise `SchemaError` at the first mismatch."""
         from ..models.order_line import OrderLine  # noqa: PLC0415
 
-        if not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise SchemaError("", "object", json_type(src_dict))
         d = dict(src_dict)
-        _refund_id = d.pop("refund_id", UNSET)
-        refund_id = None if _refund_id is UNSET else read_str(_refund_id, "refund_id")
-        _refunded_amount = d.pop("refunded_amount", UNSET)
-        refunded_amount = None if _refunded_amount is UNSET else read_int(_refunded_amount, "refunded_amount")
-        _refunded_at = d.pop("refunded_at", UNSET)
-        refunded_at = None if _refunded_at is UNSET else read_datetime(_refunded_at, "refunded_at")
-        _description = d.pop("description", UNSET)
-        description = None if _description is UNSET else read_str(_description, "description")
-        _reference = d.pop("reference", UNSET)
-        reference = None if _reference is UNSET else read_str(_reference, "reference")
-        _order_lines = d.pop("order_lines", UNSET)
-        order_lines = (
-            None
-            if _order_lines is UNSET
-            else read_list(_order_lines, "order_lines", lambda v, p: read_model(v, p, OrderLine.from_dict))
-        )
-        _credit_invoice = d.pop("credit_invoice", UNSET)
-        credit_invoice = None if _credit_invoice is UNSET else read_bool(_credit_invoice, "credit_invoice")
+        refund_id = d.pop("refund_id", UNSET)
+        if refund_id is UNSET:
+            refund_id = None
+        elif type(refund_id) is not str:
+            raise SchemaError("refund_id", "string", json_type(refund_id))
+
+        refunded_amount = d.pop("refunded_amount", UNSET)
+        if refunded_amount is UNSET:
+            refunded_amount = None
+        elif type(refunded_amount) is not int:
+            raise SchemaError("refunded_amount", "integer", json_type(refunded_amount))
+
+        refunded_at = d.pop("refunded_at", UNSET)
+        if refunded_at is UNSET:
+            refunded_at = None
+        else:
+            refunded_at = read_datetime(refunded_at, "refunded_at")
+
+        description = d.pop("description", UNSET)
+        if description is UNSET:
+            description = None
+        elif type(description) is not str:
+            raise SchemaError("description", "string", json_type(description))
+
+        reference = d.pop("reference", UNSET)
+        if reference is UNSET:
+            reference = None
+        elif type(reference) is not str:
+            raise SchemaError("reference", "string", json_type(reference))
+
+        order_lines = d.pop("order_lines", UNSET)
+        if order_lines is UNSET:
+            order_lines = None
+        else:
+            order_lines = read_model_list(order_lines, "order_lines", OrderLine.from_dict)
+
+        credit_invoice = d.pop("credit_invoice", UNSET)
+        if credit_invoice is UNSET:
+            credit_invoice = None
+        elif type(credit_invoice) is not bool:
+            raise SchemaError("credit_invoice", "boolean", json_type(credit_invoice))
+
         additional_properties = d
         return cls(
             refund_id=refund_id,

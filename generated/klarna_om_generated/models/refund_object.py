@@ -12,11 +12,7 @@ from ..types import (
     SchemaError,
     json_type,
     model_repr,
-    read_int,
-    read_list,
-    read_model,
-    read_str,
-    required,
+    read_model_list,
     to_json,
 )
 
@@ -70,20 +66,34 @@ class RefundObject:
         """Read a decoded JSON object strictly; raise `SchemaError` at the first mismatch."""
         from ..models.order_line import OrderLine  # noqa: PLC0415
 
-        if not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise SchemaError("", "object", json_type(src_dict))
         d = dict(src_dict)
-        refunded_amount = read_int(required(d, "refunded_amount"), "refunded_amount")
-        _description = d.pop("description", UNSET)
-        description = None if _description is UNSET else read_str(_description, "description")
-        _reference = d.pop("reference", UNSET)
-        reference = None if _reference is UNSET else read_str(_reference, "reference")
-        _order_lines = d.pop("order_lines", UNSET)
-        order_lines = (
-            None
-            if _order_lines is UNSET
-            else read_list(_order_lines, "order_lines", lambda v, p: read_model(v, p, OrderLine.from_dict))
-        )
+        try:
+            refunded_amount = d.pop("refunded_amount")
+        except KeyError:
+            raise SchemaError("refunded_amount", "a value (required)", "nothing") from None
+        if type(refunded_amount) is not int:
+            raise SchemaError("refunded_amount", "integer", json_type(refunded_amount))
+
+        description = d.pop("description", UNSET)
+        if description is UNSET:
+            description = None
+        elif type(description) is not str:
+            raise SchemaError("description", "string", json_type(description))
+
+        reference = d.pop("reference", UNSET)
+        if reference is UNSET:
+            reference = None
+        elif type(reference) is not str:
+            raise SchemaError("reference", "string", json_type(reference))
+
+        order_lines = d.pop("order_lines", UNSET)
+        if order_lines is UNSET:
+            order_lines = None
+        else:
+            order_lines = read_model_list(order_lines, "order_lines", OrderLine.from_dict)
+
         additional_properties = d
         return cls(
             refunded_amount=refunded_amount,

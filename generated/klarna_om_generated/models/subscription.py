@@ -12,11 +12,7 @@ from ..types import (
     SchemaError,
     json_type,
     model_repr,
-    read_enum,
-    read_int,
-    read_str,
-    read_union,
-    required,
+    read_open_enum,
     to_json,
 )
 
@@ -51,19 +47,29 @@ class Subscription:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a decoded JSON object strictly; raise `SchemaError` at the first mismatch."""
-        if not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise SchemaError("", "object", json_type(src_dict))
         d = dict(src_dict)
-        name = read_str(required(d, "name"), "name")
-        interval = read_union(
-            required(d, "interval"),
-            "interval",
-            (
-                lambda v, p: read_enum(v, p, SubscriptionInterval, str),
-                read_str,
-            ),
-        )
-        interval_count = read_int(required(d, "interval_count"), "interval_count")
+        try:
+            name = d.pop("name")
+        except KeyError:
+            raise SchemaError("name", "a value (required)", "nothing") from None
+        if type(name) is not str:
+            raise SchemaError("name", "string", json_type(name))
+
+        try:
+            interval = d.pop("interval")
+        except KeyError:
+            raise SchemaError("interval", "a value (required)", "nothing") from None
+        interval = read_open_enum(interval, "interval", SubscriptionInterval)
+
+        try:
+            interval_count = d.pop("interval_count")
+        except KeyError:
+            raise SchemaError("interval_count", "a value (required)", "nothing") from None
+        if type(interval_count) is not int:
+            raise SchemaError("interval_count", "integer", json_type(interval_count))
+
         additional_properties = d
         return cls(
             name=name,

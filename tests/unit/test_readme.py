@@ -17,15 +17,16 @@ SNIPPETS = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8")
 def test_the_readme_has_the_snippets_of_each_section() -> None:
     text = README.read_text(encoding="utf-8")
     sections = re.findall(r"^## (.+)$", text, re.M)
-    assert sections[:6] == [
+    assert sections[:7] == [
         "Install",
         "Quick start",
+        "Results",
         "Errors",
         "Retries and idempotency",
         "Timeouts",
         "Return fees",
     ]
-    assert len(SNIPPETS) == 8
+    assert len(SNIPPETS) == 9
 
 
 def test_readme_snippets_run(capsys: pytest.CaptureFixture[str]) -> None:
@@ -39,5 +40,7 @@ def test_readme_snippets_run(capsys: pytest.CaptureFixture[str]) -> None:
             namespace["transport"] = SpecCheckingTransport(namespace["transport"])
     assert capsys.readouterr().out.splitlines() == [
         f"b2cb4f2e {namespace['created'].idempotency_key}",
+        "Refund(refund_id='b2cb4f2e', refunded_amount=3000, "
+        "refunded_at=datetime.datetime(2026, 11, 26, 10, 0, tzinfo=datetime.timezone.utc))",
         "404 NOT_FOUND 0b4d4a4e",
     ]

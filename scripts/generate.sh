@@ -45,8 +45,8 @@ done
 spec_sha=$(sha256sum "$spec" | awk '{print $1}')
 config_sha=$(sha256sum "$config" | awk '{print $1}')
 ruffcfg_sha=$(sha256sum generated/ruff.toml | awk '{print $1}')
-# One digest over every template file, by path and content, so any template change shows.
-templates_sha=$(cd "$templates" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | awk '{print $1}')
+# One digest over every template (*.jinja), by path and content, so any template change shows.
+templates_sha=$(cd "$templates" && find . -type f -name '*.jinja' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | awk '{print $1}')
 cat > "$out/PROVENANCE.json" <<JSON
 {
   "spec": "$spec",

@@ -23,6 +23,7 @@ SUBS = [
     ("async with ", "with "),
     ("async for ", "for "),
     ("await ", ""),
+    ("AsyncKlarnaOrderManagementWithRawResponse", "KlarnaOrderManagementWithRawResponse"),
     ("AsyncKlarnaOrderManagement", "KlarnaOrderManagement"),
     ("AsyncRetryTransport", "RetryTransport"),
     ("httpx.AsyncBaseTransport", "httpx.BaseTransport"),

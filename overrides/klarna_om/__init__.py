@@ -22,9 +22,9 @@ from klarna_om_generated.models.order_line import OrderLineInput
 from klarna_om_generated.models.product_identifiers import ProductIdentifiersInput
 from klarna_om_generated.models.subscription import SubscriptionInput
 
-from ._async_client import AsyncKlarnaOrderManagement
+from ._async_client import AsyncKlarnaOrderManagement, AsyncKlarnaOrderManagementWithRawResponse
 from ._async_transport import AsyncRetryTransport
-from ._base_client import RefundCreated
+from ._base_client import RawResponse, RefundCreated
 from ._constants import DEFAULT_TIMEOUT
 from ._errors import (
     APIConnectionError,
@@ -44,9 +44,10 @@ from ._errors import (
     ResponseTooLargeError,
     UnprocessableEntityError,
 )
+from ._logs import configure_from_environment as _configure_logging
 from ._money import ReturnFee, refund_with_return_fee_body, return_fee_line, return_fee_tax
 from ._retry import RetryPolicy
-from ._sync_client import KlarnaOrderManagement
+from ._sync_client import KlarnaOrderManagement, KlarnaOrderManagementWithRawResponse
 from ._sync_transport import RetryTransport
 from ._validation import derive_idempotency_key, new_idempotency_key
 from ._version import __version__
@@ -58,6 +59,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncKlarnaOrderManagement",
+    "AsyncKlarnaOrderManagementWithRawResponse",
     "AsyncRetryTransport",
     "AuthenticationError",
     "BadRequestError",
@@ -69,6 +71,7 @@ __all__ = [
     "InvalidRequestError",
     "KlarnaError",
     "KlarnaOrderManagement",
+    "KlarnaOrderManagementWithRawResponse",
     "MoneyValidationError",
     "NotFoundError",
     "Order",
@@ -80,6 +83,7 @@ __all__ = [
     "ProductIdentifiers",
     "ProductIdentifiersInput",
     "RateLimitError",
+    "RawResponse",
     "Refund",
     "RefundCreated",
     "ResponseTooLargeError",
@@ -104,3 +108,5 @@ for _name in __all__:
     if isinstance(_value, type) or callable(_value):
         _value.__module__ = __name__
 del _name, _value
+
+_configure_logging()

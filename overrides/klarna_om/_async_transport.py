@@ -51,7 +51,25 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         self._inner = inner if inner is not None else default_async_transport()
         self._core = RetryCore(policy or RetryPolicy(), clock, jitter)
         self._sleep = sleep
+        self._jitter = jitter
         self.max_response_bytes = max_response_bytes
+        self._owns_inner = True
+
+    def with_policy(self, policy: RetryPolicy) -> AsyncRetryTransport:
+        """A transport with another policy over the same inner transport (and its pool).
+
+        Closing it leaves the inner transport open: its owner, this transport, closes it.
+        """
+        child = AsyncRetryTransport(
+            self._inner,
+            policy=policy,
+            sleep=self._sleep,
+            clock=self._core.clock,
+            jitter=self._jitter,
+            max_response_bytes=self.max_response_bytes,
+        )
+        child._owns_inner = False
+        return child
 
     @property
     def policy(self) -> RetryPolicy:
@@ -117,5 +135,6 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         return reader.finish(response)
 
     async def aclose(self) -> None:
-        """Close the inner transport."""
-        await self._inner.aclose()
+        """Close the inner transport, unless it is shared from ``with_policy``'s parent."""
+        if self._owns_inner:
+            await self._inner.aclose()

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import contextvars
 import ipaddress
+import os
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 import attrs
 import httpx
@@ -21,8 +23,14 @@ from klarna_om_generated.types import Response, SchemaError, json_type, model_re
 from ._constants import (
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT,
+    ENV_BASE_URL,
+    ENV_PASSWORD,
+    ENV_PLAYGROUND,
+    ENV_REGION,
+    ENV_USERNAME,
     HOSTS,
     IDEMPOTENCY_HEADER,
+    PROTECTED_HEADERS,
     RETURN_FEE_REFUND_DESCRIPTION,
     USER_AGENT,
     WRITE_METHODS,
@@ -44,6 +52,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 _last_response: contextvars.ContextVar[httpx.Response | None] = contextvars.ContextVar(
     "klarna_om_last_response", default=None
+)
+_raw_capture: contextvars.ContextVar[list[httpx.Response] | None] = contextvars.ContextVar(
+    "klarna_om_raw_capture", default=None
 )
 #: Failures of decoding a response body that are the server's fault, not a bug of ours: bad
 #: JSON or text encoding (ValueError), nesting too deep (RecursionError). The generated models'
@@ -128,8 +139,70 @@ def remember_response(response: httpx.Response) -> None:
     The body is already in memory (the retry transport read it under the size cap).
     """
     _last_response.set(response)
+    captured = _raw_capture.get()
+    if captured is not None:
+        captured.append(response)
     if response.status_code >= 300:
         raise status_error(response)
+
+
+@contextmanager
+def capturing_responses() -> Iterator[list[httpx.Response]]:
+    """Collect the final HTTP response of the calls made inside (for ``with_raw_response``)."""
+    captured: list[httpx.Response] = []
+    token = _raw_capture.set(captured)
+    try:
+        yield captured
+    finally:
+        _raw_capture.reset(token)
+
+
+class RawResponse(Generic[T]):
+    """A call's HTTP response beside its result, from ``client.with_raw_response.<method>``.
+
+    ``parse()`` returns exactly what the plain method returns; errors are raised by the call
+    itself, as the plain method raises them.
+    """
+
+    __slots__ = ("_result", "http_response")
+
+    http_response: httpx.Response
+    """The final ``httpx.Response`` (after retries)."""
+
+    def __init__(self, http_response: httpx.Response, result: T) -> None:
+        self.http_response = http_response
+        self._result = result
+
+    @property
+    def status_code(self) -> int:
+        """The HTTP status of the final attempt."""
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        """The response headers (``Klarna-Correlation-Id``, ``Location``, ...)."""
+        return self.http_response.headers
+
+    @property
+    def idempotency_key(self) -> str | None:
+        """The ``Klarna-Idempotency-Key`` the write carried; None for a read."""
+        key: str | None = self.http_response.request.headers.get(IDEMPOTENCY_HEADER)
+        return key
+
+    def parse(self) -> T:
+        """The result, exactly as the plain method returns it."""
+        return self._result
+
+    def __repr__(self) -> str:
+        """``RawResponse(status_code=..., idempotency_key=...)``."""
+        return (
+            f"RawResponse(status_code={self.status_code}, idempotency_key={self.idempotency_key!r})"
+        )
+
+
+def raw_response(captured: list[httpx.Response], result: T) -> RawResponse[T]:
+    """The ``RawResponse`` of a call that returned ``result`` inside ``capturing_responses``."""
+    return RawResponse(captured[-1], result)
 
 
 def _no_response_message(exc: Exception, idempotency_key: str | None, what: str) -> str:
@@ -279,6 +352,82 @@ def check_base_url(base_url: str) -> str:
     )
 
 
+def check_timeout(timeout: object) -> httpx.Timeout:
+    """``timeout`` as an ``httpx.Timeout``; None (wait forever) and non-numbers are refused."""
+    if isinstance(timeout, httpx.Timeout):
+        return timeout
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout < 1e9:
+        raise InvalidRequestError(
+            "timeout must be a positive number of seconds or an httpx.Timeout "
+            "(None would wait forever)",
+            field="timeout",
+        )
+    return httpx.Timeout(float(timeout))
+
+
+#: RFC 9110: a field name is a token; a value is visible ASCII, spaces and tabs (no CR or LF).
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
+
+
+def check_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Extra headers for every call, if none of them replaces a protected one."""
+    checked: dict[str, str] = {}
+    for name, value in headers.items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise InvalidRequestError("headers must map str to str", field="headers")
+        if name.lower() in PROTECTED_HEADERS:
+            raise InvalidRequestError(
+                f"headers cannot set {name}: the client sets it (protected: "
+                f"{', '.join(sorted(PROTECTED_HEADERS))})",
+                field=f"headers.{name}",
+            )
+        if not _TOKEN.fullmatch(name) or not _HEADER_VALUE.fullmatch(value):
+            raise InvalidRequestError(
+                f"headers.{name[:64]} is not a valid header", field=f"headers.{name[:64]}"
+            )
+        checked[name] = value
+    return checked
+
+
+def _credentials(username: str | None, password: str | None) -> tuple[str, str]:
+    if username is None:
+        username = os.environ.get(ENV_USERNAME) or None
+    if password is None:
+        password = os.environ.get(ENV_PASSWORD) or None
+    if username is None or password is None:
+        missing = [n for n, v in (("username", username), ("password", password)) if v is None]
+        raise InvalidRequestError(
+            f"no Klarna API {' or '.join(missing)}: pass username= and password=, or set "
+            f"{ENV_USERNAME} and {ENV_PASSWORD}",
+            field=missing[0],
+        )
+    for name, value in (("username", username), ("password", password)):
+        if not isinstance(value, str) or not value:
+            raise InvalidRequestError(f"{name} must be a non-empty str", field=name)
+    return username, password
+
+
+def _env_region() -> Region:
+    value = os.environ.get(ENV_REGION, "").strip().lower() or "eu"
+    if value not in HOSTS:
+        raise InvalidRequestError(f"{ENV_REGION} must be one of {sorted(HOSTS)}", field="region")
+    return value  # type: ignore[return-value]  # one of HOSTS' keys: a Region
+
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"", "0", "false", "no", "off"})
+
+
+def _env_flag(name: str) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise InvalidRequestError(f"{name} must be 1/true/yes/on or 0/false/no/off", field=name.lower())
+
+
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -302,27 +451,26 @@ class BaseClient:
 
     def __init__(
         self,
-        username: str,
-        password: str,
+        username: str | None = None,
+        password: str | None = None,
         *,
-        region: Region = "eu",
-        playground: bool = False,
+        region: Region | None = None,
+        playground: bool | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = 2,
         retry_policy: RetryPolicy | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        if not isinstance(username, str) or not username:
-            raise InvalidRequestError("username must be a non-empty str", field="username")
-        if not isinstance(password, str) or not password:
-            raise InvalidRequestError("password must be a non-empty str", field="password")
+        username, password = _credentials(username, password)
+        if region is None:
+            region = _env_region()
+        if playground is None:
+            playground = _env_flag(ENV_PLAYGROUND)
+        if base_url is None:
+            base_url = os.environ.get(ENV_BASE_URL) or None
         if region not in HOSTS:
             raise InvalidRequestError(f"region must be one of {sorted(HOSTS)}", field="region")
-        if timeout is None:
-            raise InvalidRequestError(
-                "timeout=None would wait forever; pass seconds", field="timeout"
-            )
         if type(max_response_bytes) is not int or max_response_bytes < 1:
             raise InvalidRequestError(
                 "max_response_bytes must be a positive int", field="max_response_bytes"
@@ -330,10 +478,34 @@ class BaseClient:
         self.base_url = check_base_url(
             base_url or f"https://{HOSTS[region]}{'.playground' if playground else ''}.klarna.com"
         )
-        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self.timeout = check_timeout(timeout)
         self.retry_policy = retry_policy or RetryPolicy(max_retries=max_retries)
         self.max_response_bytes = max_response_bytes
         self._auth = httpx.BasicAuth(username, password)
+        self._extra_headers: dict[str, str] = {}
+
+    def _derived_options(
+        self,
+        timeout: float | httpx.Timeout | None,
+        max_retries: int | None,
+        retry_policy: RetryPolicy | None,
+        headers: Mapping[str, str] | None,
+    ) -> tuple[httpx.Timeout, RetryPolicy, dict[str, str]]:
+        """``with_options``' settings: each given one replaces the parent's, after checks."""
+        if max_retries is not None and retry_policy is not None:
+            raise InvalidRequestError(
+                "pass max_retries or retry_policy, not both", field="max_retries"
+            )
+        policy = self.retry_policy
+        if retry_policy is not None:
+            policy = retry_policy
+        elif max_retries is not None:
+            policy = attrs.evolve(self.retry_policy, max_retries=max_retries)
+        return (
+            self.timeout if timeout is None else check_timeout(timeout),
+            policy,
+            {**self._extra_headers, **check_headers(headers or {})},
+        )
 
     def __repr__(self) -> str:
         return (
@@ -347,7 +519,11 @@ class BaseClient:
             "auth": self._auth,
             "timeout": self.timeout,
             # identity: Klarna's answers are small, and a compressed one could hide a huge body
-            "headers": {"User-Agent": USER_AGENT, "Accept-Encoding": "identity"},
+            "headers": {
+                **self._extra_headers,
+                "User-Agent": USER_AGENT,
+                "Accept-Encoding": "identity",
+            },
             "follow_redirects": False,
         }
 

@@ -41,3 +41,26 @@ RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
 #: Text of the refund that gives a charged return fee back, when the caller gives none.
 RETURN_FEE_REFUND_DESCRIPTION = "Return fee refunded"
+
+#: Environment variables read when the matching argument is not given (arguments always win).
+ENV_USERNAME = "KLARNA_USERNAME"
+ENV_PASSWORD = "KLARNA_PASSWORD"  # noqa: S105 (the variable's name, not a password)
+ENV_REGION = "KLARNA_REGION"
+ENV_PLAYGROUND = "KLARNA_PLAYGROUND"
+ENV_BASE_URL = "KLARNA_BASE_URL"
+#: ``debug`` or ``info``: the ``klarna_om`` logger gets a stderr handler at import.
+ENV_LOG = "KLARNA_OM_LOG"
+
+#: Headers a caller's extra ``headers`` can never replace (credentials, the write's key, who we
+#: are) nor the ones that frame the request.
+PROTECTED_HEADERS = frozenset(
+    {
+        "authorization",
+        IDEMPOTENCY_HEADER.lower(),
+        "user-agent",
+        "content-length",
+        "host",
+        "transfer-encoding",
+        "content-type",
+    }
+)

@@ -152,7 +152,7 @@ class RetryCore:
     ) -> float | None:
         now = self.clock()
         _log_attempt(request, attempt, (now - attempt_start) * 1000, response, exception)
-        return self.policy.next_delay(
+        delay = self.policy.next_delay(
             request.method,
             IDEMPOTENCY_HEADER in request.headers,
             attempt,
@@ -162,6 +162,18 @@ class RetryCore:
             exception=exception,
             retry_after=None if response is None else parse_retry_after(response.headers),
         )
+        if delay is not None:
+            logger.info(
+                "retrying %s %s in %.2f s after %s (attempt %d of at most %d) idempotency_key=%s",
+                request.method,
+                request.url.path,
+                delay,
+                type(exception).__name__ if response is None else response.status_code,
+                attempt + 1,
+                self.policy.max_retries + 1,
+                request.headers.get(IDEMPOTENCY_HEADER, "-"),
+            )
+        return delay
 
     def attempt_timeouts(
         self, request: httpx.Request, timeouts: dict[str, float | None], deadline: float

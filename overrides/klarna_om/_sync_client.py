@@ -5,7 +5,8 @@ Edit the async source and run ``make unasync``; its docstring says what this is 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self
 
@@ -28,12 +29,15 @@ from klarna_om_generated.models import (
 
 from ._base_client import (
     BaseClient,
+    RawResponse,
     RefundCreated,
     Region,
+    capturing_responses,
     ensure_idempotency_key,
     expect_status,
     operation,
     parsed,
+    raw_response,
     refund_created,
     remember_response,
     request_model,
@@ -81,11 +85,11 @@ class KlarnaOrderManagement(BaseClient):
 
     def __init__(
         self,
-        username: str,
-        password: str,
+        username: str | None = None,
+        password: str | None = None,
         *,
-        region: Region = "eu",
-        playground: bool = False,
+        region: Region | None = None,
+        playground: bool | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = 2,
@@ -111,12 +115,57 @@ class KlarnaOrderManagement(BaseClient):
             transport = RetryTransport(
                 transport, policy=self.retry_policy, max_response_bytes=max_response_bytes
             )
+        self._connect(transport)
+
+    def _connect(self, transport: RetryTransport) -> None:
+        self._transport = transport
         self._http = httpx.Client(
             transport=transport,
             event_hooks={"request": [_key_hook], "response": [_response_hook]},
             **self._httpx_args(),
         )
         self._api = Client(base_url=self.base_url).set_httpx_client(self._http)
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A client like this one with some options changed, sharing its connection pool.
+
+        Options not given are inherited. Closing the child leaves the pool open; closing this
+        client (the parent) closes it, so close the parent last.
+
+        Args:
+            timeout: Per request phase, in seconds or an ``httpx.Timeout``.
+            max_retries: Retries after the first attempt (the rest of the policy is kept).
+            retry_policy: A whole retry policy (instead of ``max_retries``).
+            headers: Extra headers on every call of the child, added to the parent's; they
+                cannot replace ``Authorization``, ``Klarna-Idempotency-Key``, ``User-Agent``
+                nor the headers that frame a request.
+
+        Returns:
+            The new client, of the same class.
+
+        Raises:
+            InvalidRequestError: An option is invalid (nothing is sent).
+        """
+        timeout, policy, extra = self._derived_options(timeout, max_retries, retry_policy, headers)
+        child = copy.copy(self)
+        child.timeout, child.retry_policy, child._extra_headers = timeout, policy, extra
+        child._connect(self._transport.with_policy(policy))
+        return child
+
+    @property
+    def with_raw_response(self) -> KlarnaOrderManagementWithRawResponse:
+        """Every method of this client, returning a ``RawResponse`` (status, headers, result).
+
+        ``client.with_raw_response.refund_order(...)`` raises exactly as ``refund_order``.
+        """
+        return KlarnaOrderManagementWithRawResponse(self)
 
     def __enter__(self) -> Self:
         return self
@@ -356,3 +405,121 @@ class KlarnaOrderManagement(BaseClient):
                 order_id, capture_id, client=self._api, body=body, klarna_idempotency_key=key
             )
             expect_status(response, 204, key)
+
+
+class KlarnaOrderManagementWithRawResponse:
+    """``client.with_raw_response``: the client's methods, each returning a ``RawResponse``.
+
+    Each method takes the same arguments as the client's method of the same name and raises
+    the same errors; ``RawResponse.parse()`` returns what that method returns.
+    """
+
+    def __init__(self, client: KlarnaOrderManagement) -> None:
+        self._client = client
+
+    def refund_order(
+        self,
+        order_id: str,
+        refunded_amount: int,
+        *,
+        order_lines: Sequence[OrderLineLike] | None = None,
+        reference: str | None = None,
+        description: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> RawResponse[RefundCreated]:
+        """``refund_order`` with its HTTP response (the arguments are the same)."""
+        with capturing_responses() as captured:
+            result = self._client.refund_order(
+                order_id,
+                refunded_amount,
+                order_lines=order_lines,
+                reference=reference,
+                description=description,
+                idempotency_key=idempotency_key,
+            )
+        return raw_response(captured, result)
+
+    def refund_with_return_fee(
+        self,
+        order_id: str,
+        order_lines: Sequence[OrderLineLike],
+        return_fee: int | ReturnFee,
+        *,
+        reference: str | None = None,
+        description: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> RawResponse[RefundCreated]:
+        """``refund_with_return_fee`` with its HTTP response (the arguments are the same)."""
+        with capturing_responses() as captured:
+            result = self._client.refund_with_return_fee(
+                order_id,
+                order_lines,
+                return_fee,
+                reference=reference,
+                description=description,
+                idempotency_key=idempotency_key,
+            )
+        return raw_response(captured, result)
+
+    def refund_return_fee(
+        self,
+        order_id: str,
+        amount: int,
+        *,
+        reference: str | None = None,
+        description: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> RawResponse[RefundCreated]:
+        """``refund_return_fee`` with its HTTP response (the arguments are the same)."""
+        with capturing_responses() as captured:
+            result = self._client.refund_return_fee(
+                order_id,
+                amount,
+                reference=reference,
+                description=description,
+                idempotency_key=idempotency_key,
+            )
+        return raw_response(captured, result)
+
+    def get_refund(self, order_id: str, refund_id: str) -> RawResponse[Refund]:
+        """``get_refund`` with its HTTP response (the arguments are the same)."""
+        with capturing_responses() as captured:
+            result = self._client.get_refund(order_id, refund_id)
+        return raw_response(captured, result)
+
+    def get_order(self, order_id: str) -> RawResponse[Order]:
+        """``get_order`` with its HTTP response (the arguments are the same)."""
+        with capturing_responses() as captured:
+            result = self._client.get_order(order_id)
+        return raw_response(captured, result)
+
+    def release_remaining_authorization(
+        self, order_id: str, *, idempotency_key: str | None = None
+    ) -> RawResponse[None]:
+        """``release_remaining_authorization`` with its HTTP response (the same arguments)."""
+        with capturing_responses() as captured:
+            self._client.release_remaining_authorization(order_id, idempotency_key=idempotency_key)
+        return raw_response(captured, None)
+
+    def get_extend_due_date_options(
+        self, order_id: str, capture_id: str
+    ) -> RawResponse[ExtendDueDateOptions]:
+        """``get_extend_due_date_options`` with its HTTP response (the arguments are the same)."""
+        with capturing_responses() as captured:
+            result = self._client.get_extend_due_date_options(order_id, capture_id)
+        return raw_response(captured, result)
+
+    def extend_due_date(
+        self,
+        order_id: str,
+        capture_id: str,
+        number_of_days: int,
+        *,
+        idempotency_key: str | None = None,
+    ) -> RawResponse[None]:
+        """``extend_due_date`` with its HTTP response (the arguments are the same)."""
+        with capturing_responses() as captured:
+            self._client.extend_due_date(
+                order_id, capture_id, number_of_days, idempotency_key=idempotency_key
+            )
+        return raw_response(captured, None)

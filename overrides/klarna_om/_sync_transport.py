@@ -47,7 +47,25 @@ class RetryTransport(httpx.BaseTransport):
         self._inner = inner if inner is not None else default_sync_transport()
         self._core = RetryCore(policy or RetryPolicy(), clock, jitter)
         self._sleep = sleep
+        self._jitter = jitter
         self.max_response_bytes = max_response_bytes
+        self._owns_inner = True
+
+    def with_policy(self, policy: RetryPolicy) -> RetryTransport:
+        """A transport with another policy over the same inner transport (and its pool).
+
+        Closing it leaves the inner transport open: its owner, this transport, closes it.
+        """
+        child = RetryTransport(
+            self._inner,
+            policy=policy,
+            sleep=self._sleep,
+            clock=self._core.clock,
+            jitter=self._jitter,
+            max_response_bytes=self.max_response_bytes,
+        )
+        child._owns_inner = False
+        return child
 
     @property
     def policy(self) -> RetryPolicy:
@@ -111,5 +129,6 @@ class RetryTransport(httpx.BaseTransport):
         return reader.finish(response)
 
     def close(self) -> None:
-        """Close the inner transport."""
-        self._inner.close()
+        """Close the inner transport, unless it is shared from ``with_policy``'s parent."""
+        if self._owns_inner:
+            self._inner.close()

@@ -6,6 +6,7 @@ No test sleeps: the retry transport gets a recording sleep and a fixed jitter.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -15,6 +16,7 @@ import pytest
 
 from klarna_om import (
     AsyncKlarnaOrderManagement,
+    AsyncKlarnaOrderManagementWithRawResponse,
     AsyncRetryTransport,
     KlarnaOrderManagement,
     RetryPolicy,
@@ -124,19 +126,29 @@ class Harness:
 
 
 class _SyncView:
-    """Runs an async client's coroutine methods to completion on the harness's loop."""
+    """Runs an async client's coroutine methods to completion on the harness's loop.
 
-    def __init__(self, client: AsyncKlarnaOrderManagement, loop: Any) -> None:
+    What the client hands out (``with_options``' child, ``with_raw_response``) is wrapped too.
+    """
+
+    def __init__(self, client: Any, loop: Any) -> None:
         self._client = client
         self._loop = loop
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._client, name)
+        if isinstance(attr, AsyncKlarnaOrderManagementWithRawResponse):
+            return _SyncView(attr, self._loop)
         if not callable(attr):
             return attr
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            return self._loop.run_until_complete(attr(*args, **kwargs))
+            result = attr(*args, **kwargs)
+            if inspect.iscoroutine(result):
+                result = self._loop.run_until_complete(result)
+            if isinstance(result, AsyncKlarnaOrderManagement):
+                return _SyncView(result, self._loop)
+            return result
 
         return call
 

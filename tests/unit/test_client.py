@@ -282,7 +282,7 @@ def test_repr_hides_credentials(harness: Harness) -> None:
     )
 
 
-def test_debug_log_has_one_line_per_attempt_and_no_secrets(
+def test_debug_log_has_one_line_per_attempt_and_retry_and_no_secrets(
     harness: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
@@ -299,6 +299,8 @@ def test_debug_log_has_one_line_per_attempt_and_no_secrets(
     assert lines == [
         f"POST {BASE}/o-1/refunds -> 503 attempt=1 elapsed_ms=X idempotency_key=key-log "
         "correlation_id=cid-503",
+        f"retrying POST {BASE}/o-1/refunds in 0.50 s after 503 (attempt 2 of at most 3) "
+        "idempotency_key=key-log",
         f"POST {BASE}/o-1/refunds -> 403 attempt=2 elapsed_ms=X idempotency_key=key-log "
         "correlation_id=cid-403",
     ]
@@ -326,6 +328,8 @@ def test_debug_log_of_a_transport_failure(
     assert lines == [
         f"GET {BASE}/o-1/refunds/r-1 -> ConnectError attempt=1 elapsed_ms=X idempotency_key=- "
         "correlation_id=-",
+        f"retrying GET {BASE}/o-1/refunds/r-1 in 0.50 s after ConnectError (attempt 2 of at "
+        "most 3) idempotency_key=-",
         f"GET {BASE}/o-1/refunds/r-1 -> 200 attempt=2 elapsed_ms=X idempotency_key=- "
         "correlation_id=-",
     ]

@@ -2,6 +2,7 @@
 """Contains some shared types for properties, and the strict JSON readers the models use"""
 
 import datetime
+import re
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from enum import Enum
 from http import HTTPStatus
@@ -98,23 +99,39 @@ def json_type(value: object) -> str:
 
 
 def read_int(value: object, path: str) -> int:
-    """`value` if it is a JSON integer (not a boolean, not a number with a fraction)."""
+    """`value` if it is a JSON integer (not a boolean, not a number with a fraction).
+
+    An `int` subclass other than `bool` (an `IntEnum` member) becomes a plain `int`.
+    """
     if type(value) is int:
         return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int(value)
     raise SchemaError(path, "integer", json_type(value))
 
 
 def read_float(value: object, path: str) -> float:
-    """`value` as a float if it is a JSON number (not a boolean)."""
-    if type(value) is float or type(value) is int:
-        return float(value)
+    """`value` as a float if it is a JSON number (not a boolean) that a float can hold."""
+    if type(value) is float:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        try:
+            return float(value)
+        except OverflowError:
+            raise SchemaError(path, "number", "integer out of range") from None
     raise SchemaError(path, "number", json_type(value))
 
 
 def read_str(value: object, path: str) -> str:
-    """`value` if it is a JSON string."""
+    """`value` if it is a JSON string.
+
+    A `str` subclass (a `StrEnum` member such as `OrderLineType.PHYSICAL`) becomes a plain
+    `str`, so that what is sent is the plain string.
+    """
     if type(value) is str:
         return value
+    if isinstance(value, str):
+        return str.__str__(value)
     raise SchemaError(path, "string", json_type(value))
 
 
@@ -137,25 +154,36 @@ def read_none(value: object, path: str) -> None:
     raise SchemaError(path, "null", json_type(value))
 
 
+#: RFC 3339 `date-time`: full date, `T` (or a space, or `t`), time with optional fraction, offset.
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})", re.ASCII)
+
+
 def read_datetime(value: object, path: str) -> datetime.datetime:
-    """`value` parsed if it is a string holding an RFC 3339 date-time with an offset."""
+    """`value` parsed if it is a string holding an RFC 3339 date-time (an offset is required).
+
+    A leap second (`:60`) cannot be held by `datetime` and is refused.
+    """
     text = read_str(value, path)
-    try:
-        parsed = datetime.datetime.fromisoformat(text)
-    except ValueError:
-        parsed = None
-    if parsed is None or parsed.tzinfo is None:
+    parsed = None
+    if _DATE_TIME.fullmatch(text):
+        try:
+            parsed = datetime.datetime.fromisoformat(text.upper())
+        except ValueError:
+            parsed = None
+    if parsed is None:
         raise SchemaError(path, "string (date-time)", "string that is not a date-time")
     return parsed
 
 
 def read_date(value: object, path: str) -> datetime.date:
-    """`value` parsed if it is a string holding an RFC 3339 full-date."""
+    """`value` parsed if it is a string holding an RFC 3339 full-date (`YYYY-MM-DD`)."""
     text = read_str(value, path)
     try:
-        return datetime.date.fromisoformat(text)
+        if len(text) == 10 and text[4] == text[7] == "-":
+            return datetime.date.fromisoformat(text)
     except ValueError:
-        raise SchemaError(path, "string (date)", "string that is not a date") from None
+        pass
+    raise SchemaError(path, "string (date)", "string that is not a date")
 
 
 E = TypeVar("E", bound=Enum)
@@ -173,11 +201,12 @@ def _members(enum: type[Enum]) -> Mapping[object, Enum]:
 
 def read_enum(value: object, path: str, enum: type[E], base: type) -> E:
     """`value` as a member of `enum` (whose values are `base`, `str` or `int`)."""
-    expected = "string" if base is str else "integer"
-    if type(value) is not base:
-        raise SchemaError(path, expected, json_type(value))
+    if isinstance(value, enum):
+        return value
+    value = read_str(value, path) if base is str else read_int(value, path)
     member = _members(enum).get(value)
     if member is None:
+        expected = "string" if base is str else "integer"
         raise SchemaError(path, f"{expected} ({enum.__name__})", f"{expected} outside it")
     return member  # type: ignore[return-value]
 
@@ -188,7 +217,9 @@ def read_open_enum(value: object, path: str, enum: type[E]) -> E | str:
     Klarna adds values over time; a value this client does not know is kept as a plain `str`.
     """
     if type(value) is not str:
-        raise SchemaError(path, "string", json_type(value))
+        if isinstance(value, enum):
+            return value
+        value = read_str(value, path)
     return _members(enum).get(value, value)  # type: ignore[return-value]
 
 

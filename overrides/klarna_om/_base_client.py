@@ -44,7 +44,7 @@ from ._errors import (
 )
 from ._money import check_refund
 from ._retry import RetryPolicy
-from ._validation import new_idempotency_key
+from ._validation import check_idempotency_key, new_idempotency_key
 
 Region = Literal["eu", "na", "oc"]
 T = TypeVar("T")
@@ -91,16 +91,27 @@ class RefundCreated:
         """Rebuild a result from ``to_dict()`` output (e.g. from a job queue or a log of work).
 
         Raises:
-            InvalidRequestError: A field is missing or not a string.
+            InvalidRequestError: Not what ``to_dict`` writes: not an object, a field missing,
+                empty or not a string, or a key the client would not send.
         """
+        if not isinstance(data, Mapping):
+            raise InvalidRequestError(f"RefundCreated: expected object, found {json_type(data)}")
         values: dict[str, str | None] = {}
         for name in ("order_id", "refund_id", "location", "idempotency_key"):
             value = data.get(name)
-            if not isinstance(value, str) and not (name == "location" and value is None):
+            if name == "location" and value is None:
+                values[name] = None
+                continue
+            if not isinstance(value, str):
                 raise InvalidRequestError(
                     f"RefundCreated.{name}: expected string, found {json_type(value)}", field=name
                 )
+            if not value:
+                raise InvalidRequestError(
+                    f"RefundCreated.{name}: expected a non-empty string", field=name
+                )
             values[name] = value
+        check_idempotency_key(values["idempotency_key"])
         return cls(**values)  # type: ignore[arg-type]
 
     def __repr__(self) -> str:

@@ -99,4 +99,11 @@ def check_text(
         raise error(
             f"{field} is {len(value)} characters long, at most {limit} are allowed", field=field
         )
-    return value
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise error(
+                f"{field} is not valid Unicode text (it holds a lone surrogate)", field=field
+            ) from None
+    return str.__str__(value)  # a str subclass (e.g. an enum member) is sent as a plain str

@@ -14,7 +14,9 @@ from ..types import (
     json_type,
     model_repr,
     read_datetime,
+    read_int,
     read_model_list,
+    read_str,
     to_json,
 )
 
@@ -86,19 +88,19 @@ class Capture:
         if capture_id is UNSET:
             capture_id = None
         elif type(capture_id) is not str:
-            raise SchemaError("capture_id", "string", json_type(capture_id))
+            capture_id = read_str(capture_id, "capture_id")
 
         klarna_reference = d.pop("klarna_reference", UNSET)
         if klarna_reference is UNSET:
             klarna_reference = None
         elif type(klarna_reference) is not str:
-            raise SchemaError("klarna_reference", "string", json_type(klarna_reference))
+            klarna_reference = read_str(klarna_reference, "klarna_reference")
 
         captured_amount = d.pop("captured_amount", UNSET)
         if captured_amount is UNSET:
             captured_amount = None
         elif type(captured_amount) is not int:
-            raise SchemaError("captured_amount", "integer", json_type(captured_amount))
+            captured_amount = read_int(captured_amount, "captured_amount")
 
         captured_at = d.pop("captured_at", UNSET)
         if captured_at is UNSET:
@@ -110,19 +112,19 @@ class Capture:
         if refunded_amount is UNSET:
             refunded_amount = None
         elif type(refunded_amount) is not int:
-            raise SchemaError("refunded_amount", "integer", json_type(refunded_amount))
+            refunded_amount = read_int(refunded_amount, "refunded_amount")
 
         description = d.pop("description", UNSET)
         if description is UNSET:
             description = None
         elif type(description) is not str:
-            raise SchemaError("description", "string", json_type(description))
+            description = read_str(description, "description")
 
         reference = d.pop("reference", UNSET)
         if reference is UNSET:
             reference = None
         elif type(reference) is not str:
-            raise SchemaError("reference", "string", json_type(reference))
+            reference = read_str(reference, "reference")
 
         order_lines = d.pop("order_lines", UNSET)
         if order_lines is UNSET:
@@ -165,9 +167,13 @@ class Capture:
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> Any:
+        """The undeclared property `key`."""
         return self.additional_properties[key]
 
+    __iter__ = None  # a model is not a sequence: `__getitem__` reads undeclared properties only
+
     def __contains__(self, key: str) -> bool:
+        """Whether Klarna sent the undeclared property `key`."""
         return key in self.additional_properties
 
 

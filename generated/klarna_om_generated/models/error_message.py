@@ -59,7 +59,7 @@ class ErrorMessage:
         if error_code is UNSET:
             error_code = None
         elif type(error_code) is not str:
-            raise SchemaError("error_code", "string", json_type(error_code))
+            error_code = read_str(error_code, "error_code")
 
         error_messages = d.pop("error_messages", UNSET)
         if error_messages is UNSET:
@@ -71,7 +71,7 @@ class ErrorMessage:
         if correlation_id is UNSET:
             correlation_id = None
         elif type(correlation_id) is not str:
-            raise SchemaError("correlation_id", "string", json_type(correlation_id))
+            correlation_id = read_str(correlation_id, "correlation_id")
 
         additional_properties = d
         return cls(
@@ -98,9 +98,13 @@ class ErrorMessage:
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> Any:
+        """The undeclared property `key`."""
         return self.additional_properties[key]
 
+    __iter__ = None  # a model is not a sequence: `__getitem__` reads undeclared properties only
+
     def __contains__(self, key: str) -> bool:
+        """Whether Klarna sent the undeclared property `key`."""
         return key in self.additional_properties
 
 

@@ -12,6 +12,7 @@ from ..types import (
     SchemaError,
     json_type,
     model_repr,
+    read_int,
 )
 
 T = TypeVar("T", bound="ExtendDueDateOption")
@@ -50,13 +51,13 @@ class ExtendDueDateOption:
         if number_of_days is UNSET:
             number_of_days = None
         elif type(number_of_days) is not int:
-            raise SchemaError("number_of_days", "integer", json_type(number_of_days))
+            number_of_days = read_int(number_of_days, "number_of_days")
 
         amount = d.pop("amount", UNSET)
         if amount is UNSET:
             amount = None
         elif type(amount) is not int:
-            raise SchemaError("amount", "integer", json_type(amount))
+            amount = read_int(amount, "amount")
 
         additional_properties = d
         return cls(
@@ -81,9 +82,13 @@ class ExtendDueDateOption:
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> Any:
+        """The undeclared property `key`."""
         return self.additional_properties[key]
 
+    __iter__ = None  # a model is not a sequence: `__getitem__` reads undeclared properties only
+
     def __contains__(self, key: str) -> bool:
+        """Whether Klarna sent the undeclared property `key`."""
         return key in self.additional_properties
 
 

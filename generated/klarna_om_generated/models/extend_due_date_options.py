@@ -13,6 +13,7 @@ from ..types import (
     json_type,
     model_repr,
     read_model_list,
+    read_str,
     to_json,
 )
 
@@ -58,7 +59,7 @@ class ExtendDueDateOptions:
         if currency is UNSET:
             currency = None
         elif type(currency) is not str:
-            raise SchemaError("currency", "string", json_type(currency))
+            currency = read_str(currency, "currency")
 
         options = d.pop("options", UNSET)
         if options is UNSET:
@@ -89,9 +90,13 @@ class ExtendDueDateOptions:
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> Any:
+        """The undeclared property `key`."""
         return self.additional_properties[key]
 
+    __iter__ = None  # a model is not a sequence: `__getitem__` reads undeclared properties only
+
     def __contains__(self, key: str) -> bool:
+        """Whether Klarna sent the undeclared property `key`."""
         return key in self.additional_properties
 
 

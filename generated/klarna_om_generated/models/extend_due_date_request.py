@@ -11,6 +11,7 @@ from ..types import (
     SchemaError,
     json_type,
     model_repr,
+    read_int,
 )
 
 T = TypeVar("T", bound="ExtendDueDateRequest")
@@ -45,7 +46,7 @@ class ExtendDueDateRequest:
         except KeyError:
             raise SchemaError("number_of_days", "a value (required)", "nothing") from None
         if type(number_of_days) is not int:
-            raise SchemaError("number_of_days", "integer", json_type(number_of_days))
+            number_of_days = read_int(number_of_days, "number_of_days")
 
         additional_properties = d
         return cls(
@@ -66,9 +67,13 @@ class ExtendDueDateRequest:
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> Any:
+        """The undeclared property `key`."""
         return self.additional_properties[key]
 
+    __iter__ = None  # a model is not a sequence: `__getitem__` reads undeclared properties only
+
     def __contains__(self, key: str) -> bool:
+        """Whether Klarna sent the undeclared property `key`."""
         return key in self.additional_properties
 
 

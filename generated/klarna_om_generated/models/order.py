@@ -15,8 +15,10 @@ from ..types import (
     json_type,
     model_repr,
     read_datetime,
+    read_int,
     read_model_list,
     read_open_enum,
+    read_str,
     to_json,
 )
 
@@ -150,7 +152,7 @@ class Order:
         if order_id is UNSET:
             order_id = None
         elif type(order_id) is not str:
-            raise SchemaError("order_id", "string", json_type(order_id))
+            order_id = read_str(order_id, "order_id")
 
         status = d.pop("status", UNSET)
         if status is UNSET:
@@ -162,79 +164,79 @@ class Order:
         if fraud_status is UNSET:
             fraud_status = None
         elif type(fraud_status) is not str:
-            raise SchemaError("fraud_status", "string", json_type(fraud_status))
+            fraud_status = read_str(fraud_status, "fraud_status")
 
         klarna_reference = d.pop("klarna_reference", UNSET)
         if klarna_reference is UNSET:
             klarna_reference = None
         elif type(klarna_reference) is not str:
-            raise SchemaError("klarna_reference", "string", json_type(klarna_reference))
+            klarna_reference = read_str(klarna_reference, "klarna_reference")
 
         merchant_reference1 = d.pop("merchant_reference1", UNSET)
         if merchant_reference1 is UNSET:
             merchant_reference1 = None
         elif type(merchant_reference1) is not str:
-            raise SchemaError("merchant_reference1", "string", json_type(merchant_reference1))
+            merchant_reference1 = read_str(merchant_reference1, "merchant_reference1")
 
         merchant_reference2 = d.pop("merchant_reference2", UNSET)
         if merchant_reference2 is UNSET:
             merchant_reference2 = None
         elif type(merchant_reference2) is not str:
-            raise SchemaError("merchant_reference2", "string", json_type(merchant_reference2))
+            merchant_reference2 = read_str(merchant_reference2, "merchant_reference2")
 
         merchant_data = d.pop("merchant_data", UNSET)
         if merchant_data is UNSET:
             merchant_data = None
         elif type(merchant_data) is not str:
-            raise SchemaError("merchant_data", "string", json_type(merchant_data))
+            merchant_data = read_str(merchant_data, "merchant_data")
 
         purchase_country = d.pop("purchase_country", UNSET)
         if purchase_country is UNSET:
             purchase_country = None
         elif type(purchase_country) is not str:
-            raise SchemaError("purchase_country", "string", json_type(purchase_country))
+            purchase_country = read_str(purchase_country, "purchase_country")
 
         purchase_currency = d.pop("purchase_currency", UNSET)
         if purchase_currency is UNSET:
             purchase_currency = None
         elif type(purchase_currency) is not str:
-            raise SchemaError("purchase_currency", "string", json_type(purchase_currency))
+            purchase_currency = read_str(purchase_currency, "purchase_currency")
 
         locale = d.pop("locale", UNSET)
         if locale is UNSET:
             locale = None
         elif type(locale) is not str:
-            raise SchemaError("locale", "string", json_type(locale))
+            locale = read_str(locale, "locale")
 
         order_amount = d.pop("order_amount", UNSET)
         if order_amount is UNSET:
             order_amount = None
         elif type(order_amount) is not int:
-            raise SchemaError("order_amount", "integer", json_type(order_amount))
+            order_amount = read_int(order_amount, "order_amount")
 
         original_order_amount = d.pop("original_order_amount", UNSET)
         if original_order_amount is UNSET:
             original_order_amount = None
         elif type(original_order_amount) is not int:
-            raise SchemaError("original_order_amount", "integer", json_type(original_order_amount))
+            original_order_amount = read_int(original_order_amount, "original_order_amount")
 
         captured_amount = d.pop("captured_amount", UNSET)
         if captured_amount is UNSET:
             captured_amount = None
         elif type(captured_amount) is not int:
-            raise SchemaError("captured_amount", "integer", json_type(captured_amount))
+            captured_amount = read_int(captured_amount, "captured_amount")
 
         refunded_amount = d.pop("refunded_amount", UNSET)
         if refunded_amount is UNSET:
             refunded_amount = None
         elif type(refunded_amount) is not int:
-            raise SchemaError("refunded_amount", "integer", json_type(refunded_amount))
+            refunded_amount = read_int(refunded_amount, "refunded_amount")
 
         remaining_authorized_amount = d.pop("remaining_authorized_amount", UNSET)
         if remaining_authorized_amount is UNSET:
             remaining_authorized_amount = None
         elif type(remaining_authorized_amount) is not int:
-            raise SchemaError("remaining_authorized_amount", "integer", json_type(remaining_authorized_amount))
+            remaining_authorized_amount = read_int(remaining_authorized_amount, "remaining_authorized_amount")
 
         created_at = d.pop("created_at", UNSET)
         if created_at is UNSET:
@@ -325,9 +327,13 @@ class Order:
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> Any:
+        """The undeclared property `key`."""
         return self.additional_properties[key]
 
+    __iter__ = None  # a model is not a sequence: `__getitem__` reads undeclared properties only
+
     def __contains__(self, key: str) -> bool:
+        """Whether Klarna sent the undeclared property `key`."""
         return key in self.additional_properties
 
 

@@ -13,8 +13,10 @@ from ..types import (
     SchemaError,
     json_type,
     model_repr,
+    read_int,
     read_model,
     read_open_enum,
+    read_str,
     to_json,
 )
 
@@ -115,28 +117,28 @@ class OrderLine:
         except KeyError:
             raise SchemaError("name", "a value (required)", "nothing") from None
         if type(name) is not str:
-            raise SchemaError("name", "string", json_type(name))
+            name = read_str(name, "name")
 
         try:
             quantity = d.pop("quantity")
         except KeyError:
             raise SchemaError("quantity", "a value (required)", "nothing") from None
         if type(quantity) is not int:
-            raise SchemaError("quantity", "integer", json_type(quantity))
+            quantity = read_int(quantity, "quantity")
 
         try:
             unit_price = d.pop("unit_price")
         except KeyError:
             raise SchemaError("unit_price", "a value (required)", "nothing") from None
         if type(unit_price) is not int:
-            raise SchemaError("unit_price", "integer", json_type(unit_price))
+            unit_price = read_int(unit_price, "unit_price")
 
         try:
             total_amount = d.pop("total_amount")
         except KeyError:
             raise SchemaError("total_amount", "a value (required)", "nothing") from None
         if type(total_amount) is not int:
-            raise SchemaError("total_amount", "integer", json_type(total_amount))
+            total_amount = read_int(total_amount, "total_amount")
 
         type_ = d.pop("type", UNSET)
         if type_ is UNSET:
@@ -148,49 +150,49 @@ class OrderLine:
         if reference is UNSET:
             reference = None
         elif type(reference) is not str:
-            raise SchemaError("reference", "string", json_type(reference))
+            reference = read_str(reference, "reference")
 
         quantity_unit = d.pop("quantity_unit", UNSET)
         if quantity_unit is UNSET:
             quantity_unit = None
         elif type(quantity_unit) is not str:
-            raise SchemaError("quantity_unit", "string", json_type(quantity_unit))
+            quantity_unit = read_str(quantity_unit, "quantity_unit")
 
         tax_rate = d.pop("tax_rate", UNSET)
         if tax_rate is UNSET:
             tax_rate = None
         elif type(tax_rate) is not int:
-            raise SchemaError("tax_rate", "integer", json_type(tax_rate))
+            tax_rate = read_int(tax_rate, "tax_rate")
 
         total_discount_amount = d.pop("total_discount_amount", UNSET)
         if total_discount_amount is UNSET:
             total_discount_amount = None
         elif type(total_discount_amount) is not int:
-            raise SchemaError("total_discount_amount", "integer", json_type(total_discount_amount))
+            total_discount_amount = read_int(total_discount_amount, "total_discount_amount")
 
         total_tax_amount = d.pop("total_tax_amount", UNSET)
         if total_tax_amount is UNSET:
             total_tax_amount = None
         elif type(total_tax_amount) is not int:
-            raise SchemaError("total_tax_amount", "integer", json_type(total_tax_amount))
+            total_tax_amount = read_int(total_tax_amount, "total_tax_amount")
 
         merchant_data = d.pop("merchant_data", UNSET)
         if merchant_data is UNSET:
             merchant_data = None
         elif type(merchant_data) is not str:
-            raise SchemaError("merchant_data", "string", json_type(merchant_data))
+            merchant_data = read_str(merchant_data, "merchant_data")
 
         product_url = d.pop("product_url", UNSET)
         if product_url is UNSET:
             product_url = None
         elif type(product_url) is not str:
-            raise SchemaError("product_url", "string", json_type(product_url))
+            product_url = read_str(product_url, "product_url")
 
         image_url = d.pop("image_url", UNSET)
         if image_url is UNSET:
             image_url = None
         elif type(image_url) is not str:
-            raise SchemaError("image_url", "string", json_type(image_url))
+            image_url = read_str(image_url, "image_url")
 
         product_identifiers = d.pop("product_identifiers", UNSET)
         if product_identifiers is UNSET:
@@ -253,9 +255,13 @@ class OrderLine:
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> Any:
+        """The undeclared property `key`."""
         return self.additional_properties[key]
 
+    __iter__ = None  # a model is not a sequence: `__getitem__` reads undeclared properties only
+
     def __contains__(self, key: str) -> bool:
+        """Whether Klarna sent the undeclared property `key`."""
         return key in self.additional_properties
 
 

@@ -12,6 +12,7 @@ from ..types import (
     SchemaError,
     json_type,
     model_repr,
+    read_str,
 )
 
 T = TypeVar("T", bound="ProductIdentifiers")
@@ -66,37 +67,37 @@ class ProductIdentifiers:
         if brand is UNSET:
             brand = None
         elif type(brand) is not str:
-            raise SchemaError("brand", "string", json_type(brand))
+            brand = read_str(brand, "brand")
 
         category_path = d.pop("category_path", UNSET)
         if category_path is UNSET:
             category_path = None
         elif type(category_path) is not str:
-            raise SchemaError("category_path", "string", json_type(category_path))
+            category_path = read_str(category_path, "category_path")
 
         global_trade_item_number = d.pop("global_trade_item_number", UNSET)
         if global_trade_item_number is UNSET:
             global_trade_item_number = None
         elif type(global_trade_item_number) is not str:
-            raise SchemaError("global_trade_item_number", "string", json_type(global_trade_item_number))
+            global_trade_item_number = read_str(global_trade_item_number, "global_trade_item_number")
 
         manufacturer_part_number = d.pop("manufacturer_part_number", UNSET)
         if manufacturer_part_number is UNSET:
             manufacturer_part_number = None
         elif type(manufacturer_part_number) is not str:
-            raise SchemaError("manufacturer_part_number", "string", json_type(manufacturer_part_number))
+            manufacturer_part_number = read_str(manufacturer_part_number, "manufacturer_part_number")
 
         color = d.pop("color", UNSET)
         if color is UNSET:
             color = None
         elif type(color) is not str:
-            raise SchemaError("color", "string", json_type(color))
+            color = read_str(color, "color")
 
         size = d.pop("size", UNSET)
         if size is UNSET:
             size = None
         elif type(size) is not str:
-            raise SchemaError("size", "string", json_type(size))
+            size = read_str(size, "size")
 
         additional_properties = d
         return cls(
@@ -129,9 +130,13 @@ class ProductIdentifiers:
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> Any:
+        """The undeclared property `key`."""
         return self.additional_properties[key]
 
+    __iter__ = None  # a model is not a sequence: `__getitem__` reads undeclared properties only
+
     def __contains__(self, key: str) -> bool:
+        """Whether Klarna sent the undeclared property `key`."""
         return key in self.additional_properties
 
 

@@ -13,8 +13,11 @@ from ..types import (
     SchemaError,
     json_type,
     model_repr,
+    read_bool,
     read_datetime,
+    read_int,
     read_model_list,
+    read_str,
     to_json,
 )
 
@@ -80,13 +83,13 @@ class Refund:
         if refund_id is UNSET:
             refund_id = None
         elif type(refund_id) is not str:
-            raise SchemaError("refund_id", "string", json_type(refund_id))
+            refund_id = read_str(refund_id, "refund_id")
 
         refunded_amount = d.pop("refunded_amount", UNSET)
         if refunded_amount is UNSET:
             refunded_amount = None
         elif type(refunded_amount) is not int:
-            raise SchemaError("refunded_amount", "integer", json_type(refunded_amount))
+            refunded_amount = read_int(refunded_amount, "refunded_amount")
 
         refunded_at = d.pop("refunded_at", UNSET)
         if refunded_at is UNSET:
@@ -98,13 +101,13 @@ class Refund:
         if description is UNSET:
             description = None
         elif type(description) is not str:
-            raise SchemaError("description", "string", json_type(description))
+            description = read_str(description, "description")
 
         reference = d.pop("reference", UNSET)
         if reference is UNSET:
             reference = None
         elif type(reference) is not str:
-            raise SchemaError("reference", "string", json_type(reference))
+            reference = read_str(reference, "reference")
 
         order_lines = d.pop("order_lines", UNSET)
         if order_lines is UNSET:
@@ -116,7 +119,7 @@ class Refund:
         if credit_invoice is UNSET:
             credit_invoice = None
         elif type(credit_invoice) is not bool:
-            raise SchemaError("credit_invoice", "boolean", json_type(credit_invoice))
+            credit_invoice = read_bool(credit_invoice, "credit_invoice")
 
         additional_properties = d
         return cls(
@@ -151,9 +154,13 @@ class Refund:
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> Any:
+        """The undeclared property `key`."""
         return self.additional_properties[key]
 
+    __iter__ = None  # a model is not a sequence: `__getitem__` reads undeclared properties only
+
     def __contains__(self, key: str) -> bool:
+        """Whether Klarna sent the undeclared property `key`."""
         return key in self.additional_properties
 
 

@@ -12,7 +12,9 @@ from ..types import (
     SchemaError,
     json_type,
     model_repr,
+    read_int,
     read_model_list,
+    read_str,
     to_json,
 )
 
@@ -74,19 +76,19 @@ class RefundObject:
         except KeyError:
             raise SchemaError("refunded_amount", "a value (required)", "nothing") from None
         if type(refunded_amount) is not int:
-            raise SchemaError("refunded_amount", "integer", json_type(refunded_amount))
+            refunded_amount = read_int(refunded_amount, "refunded_amount")
 
         description = d.pop("description", UNSET)
         if description is UNSET:
             description = None
         elif type(description) is not str:
-            raise SchemaError("description", "string", json_type(description))
+            description = read_str(description, "description")
 
         reference = d.pop("reference", UNSET)
         if reference is UNSET:
             reference = None
         elif type(reference) is not str:
-            raise SchemaError("reference", "string", json_type(reference))
+            reference = read_str(reference, "reference")
 
         order_lines = d.pop("order_lines", UNSET)
         if order_lines is UNSET:
@@ -121,9 +123,13 @@ class RefundObject:
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> Any:
+        """The undeclared property `key`."""
         return self.additional_properties[key]
 
+    __iter__ = None  # a model is not a sequence: `__getitem__` reads undeclared properties only
+
     def __contains__(self, key: str) -> bool:
+        """Whether Klarna sent the undeclared property `key`."""
         return key in self.additional_properties
 
 

@@ -12,7 +12,9 @@ from ..types import (
     SchemaError,
     json_type,
     model_repr,
+    read_int,
     read_open_enum,
+    read_str,
     to_json,
 )
 
@@ -55,7 +57,7 @@ class Subscription:
         except KeyError:
             raise SchemaError("name", "a value (required)", "nothing") from None
         if type(name) is not str:
-            raise SchemaError("name", "string", json_type(name))
+            name = read_str(name, "name")
 
         try:
             interval = d.pop("interval")
@@ -68,7 +70,7 @@ class Subscription:
         except KeyError:
             raise SchemaError("interval_count", "a value (required)", "nothing") from None
         if type(interval_count) is not int:
-            raise SchemaError("interval_count", "integer", json_type(interval_count))
+            interval_count = read_int(interval_count, "interval_count")
 
         additional_properties = d
         return cls(
@@ -95,9 +97,13 @@ class Subscription:
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> Any:
+        """The undeclared property `key`."""
         return self.additional_properties[key]
 
+    __iter__ = None  # a model is not a sequence: `__getitem__` reads undeclared properties only
+
     def __contains__(self, key: str) -> bool:
+        """Whether Klarna sent the undeclared property `key`."""
         return key in self.additional_properties
 
 

@@ -11,7 +11,8 @@ help: ## list the targets
 install: ## create .venv and node_modules with the pinned tools (done by every target that needs it)
 	@scripts/bootstrap.sh
 
-demo: install ## the main job: every operation against the embedded sandbox, as a report
+demo: ## the main job: every operation against the embedded sandbox (installs the runtime only)
+	@scripts/bootstrap.sh runtime
 	@$(VENV)/python scripts/demo.py
 
 sandbox: install ## serve the sandbox on 127.0.0.1:8089 (ARGS="--db sandbox.sqlite3" to persist)

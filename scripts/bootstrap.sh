@@ -1,16 +1,29 @@
 #!/usr/bin/env bash
-# Creates .venv and installs the project with its pinned dev tools, and node_modules with `npm ci`,
-# when they are missing or older than their manifests. Safe to run again: it does nothing then.
+# Creates .venv and installs the project; safe to run again (it does nothing then).
+#   scripts/bootstrap.sh          everything `make test` needs: the dev extra (pinned tools) and,
+#                                 with `npm ci`, node_modules
+#   scripts/bootstrap.sh runtime  what `make demo` needs: the package and its sandbox extra only
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+mode=${1:-dev}
 python=${PYTHON:-python3}
-stamp=.venv/.klarna-om-installed
-if [[ ! -x .venv/bin/python || ! -f $stamp || pyproject.toml -nt $stamp ]]; then
-  [[ -x .venv/bin/python ]] || "$python" -m venv .venv
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
-  touch "$stamp"
+pip() { .venv/bin/python -m pip install --quiet --disable-pip-version-check "$@"; }
+dev_stamp=.venv/.klarna-om-installed
+runtime_stamp=.venv/.klarna-om-runtime
+fresh() { [[ -f $1 && ! pyproject.toml -nt $1 ]]; }
+[[ -x .venv/bin/python ]] || "$python" -m venv .venv
+if [[ $mode == runtime ]]; then
+  if ! fresh "$dev_stamp" && ! fresh "$runtime_stamp"; then
+    pip -e '.[sandbox]'
+    touch "$runtime_stamp"
+  fi
+  exit 0
+fi
+if ! fresh "$dev_stamp"; then
+  pip --upgrade "pip>=24"
+  pip -e '.[dev]'
+  touch "$dev_stamp"
 fi
 nstamp=node_modules/.klarna-om-installed
 if [[ ! -f $nstamp || package-lock.json -nt $nstamp ]]; then

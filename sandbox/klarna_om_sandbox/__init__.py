@@ -3,15 +3,40 @@
 It implements the operations of spec/, keeps state (in memory or SQLite),
 applies Klarna's refund, release and due-date rules, replays idempotency keys and injects faults.
 It is an independent implementation of the spec: it never imports the klarna_om client.
+
+Its names load on first use, so that the package (and its pytest plugin) import without the
+``sandbox`` extra; using one without the extra raises ``ModuleNotFoundError`` saying what to
+install.
 """
 
-from ._app import FAULT_KINDS, HANDLERS, Fault, Sandbox
-from ._rules import PRICE_TABLE, SandboxError
-from ._server import SandboxServer, build_sandbox
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._app import FAULT_KINDS, HANDLERS, Fault, Sandbox
+    from ._rules import PRICE_TABLE, SandboxError
+    from ._server import SandboxServer, build_sandbox
+
+#: The hint printed when the sandbox's dependencies are missing.
+INSTALL_HINT = "pip install 'klarna-om[sandbox]'"
+
+_EXPORTS = {
+    "FAULT_KINDS": "._app",
+    "HANDLERS": "._app",
+    "Fault": "._app",
+    "Sandbox": "._app",
+    "PRICE_TABLE": "._rules",
+    "SandboxError": "._rules",
+    "SandboxServer": "._server",
+    "build_sandbox": "._server",
+}
 
 __all__ = [
     "FAULT_KINDS",
     "HANDLERS",
+    "INSTALL_HINT",
     "PRICE_TABLE",
     "Fault",
     "Sandbox",
@@ -19,3 +44,25 @@ __all__ = [
     "SandboxServer",
     "build_sandbox",
 ]
+
+
+def load(module: str) -> Any:
+    """Import one of the sandbox's modules, or say which extra is missing."""
+    try:
+        return importlib.import_module(module, __name__)
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.split(".")[0] in {"starlette", "uvicorn", "openapi_core", "yaml"}:
+            raise ModuleNotFoundError(
+                f"the Klarna sandbox needs its extra: {INSTALL_HINT} (missing: {exc.name})",
+                name=exc.name,
+            ) from exc
+        raise
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(load(module), name)
+    globals()[name] = value
+    return value

@@ -4,30 +4,69 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 
-import uvicorn
+from . import INSTALL_HINT, load
 
-from ._server import build_sandbox
+DESCRIPTION = """\
+Serve the klarna-om sandbox: a local, stateful stand-in for Klarna's Order Management API
+(refunds, orders, release of the remaining authorization, due-date extensions), with Basic
+authentication, idempotency keys and fault injection. Point a client's base_url at it.
+"""
+
+EPILOG = """\
+environment:
+  KLARNA_OM_SANDBOX_USERNAME  the username clients must send (default: sandbox)
+  KLARNA_OM_SANDBOX_PASSWORD  the password clients must send (default: sandbox)
+
+example:
+  klarna-om-sandbox --port 8089 --db sandbox.sqlite3
+  then: KlarnaOrderManagement("sandbox", "sandbox", base_url="http://127.0.0.1:8089")
+"""
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line of ``klarna-om-sandbox``."""
+    cli = argparse.ArgumentParser(
+        prog="klarna-om-sandbox",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    cli.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    cli.add_argument("--port", type=int, default=8089, help="port to listen on (default: 8089)")
+    cli.add_argument(
+        "--db",
+        default=None,
+        help="SQLite file that keeps the state across restarts (default: in memory)",
+    )
+    cli.add_argument(
+        "--username",
+        default=os.environ.get("KLARNA_OM_SANDBOX_USERNAME", "sandbox"),
+        help="Basic auth username (default: $KLARNA_OM_SANDBOX_USERNAME or sandbox)",
+    )
+    cli.add_argument(
+        "--password",
+        default=os.environ.get("KLARNA_OM_SANDBOX_PASSWORD", "sandbox"),
+        help="Basic auth password (default: $KLARNA_OM_SANDBOX_PASSWORD or sandbox)",
+    )
+    return cli
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Parse the command line and serve until interrupted."""
-    parser = argparse.ArgumentParser(prog="klarna-om-sandbox", description=__doc__)
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8089, help="port (default 8089)")
-    parser.add_argument(
-        "--db",
-        default=None,
-        help="SQLite file that keeps the state across restarts (default: memory)",
-    )
-    parser.add_argument(
-        "--username", default=os.environ.get("KLARNA_OM_SANDBOX_USERNAME", "sandbox")
-    )
-    parser.add_argument(
-        "--password", default=os.environ.get("KLARNA_OM_SANDBOX_PASSWORD", "sandbox")
-    )
-    args = parser.parse_args(argv)
-    sandbox = build_sandbox(db=args.db, username=args.username, password=args.password)
+    """Parse the command line and serve until interrupted; exit 2 without the sandbox extra."""
+    args = parser().parse_args(argv)
+    try:
+        uvicorn = load("uvicorn")
+        server = load("._server")
+    except ModuleNotFoundError as exc:
+        print(
+            f"klarna-om-sandbox: missing module {exc.name!r}; install the sandbox extra: "
+            f"{INSTALL_HINT}",
+            file=sys.stderr,
+        )
+        raise SystemExit(2) from None
+    sandbox = server.build_sandbox(db=args.db, username=args.username, password=args.password)
     try:
         uvicorn.run(sandbox.app, host=args.host, port=args.port, log_level="info", lifespan="off")
     finally:

@@ -57,7 +57,7 @@ typecheck: install ## mypy --strict on the handwritten code and on generated/
 unit: install ## the unit tier only (MockTransport, no servers)
 	@$(VENV)/python -m pytest tests/unit
 
-test: install ## everything CI runs: lint, typecheck, twins, check-generated, lint-spec, spec-diff, pytest
+test: install ## everything CI runs: lint, typecheck, twins, check-generated, lint-spec, spec-diff, pytest, nox
 	@scripts/test.sh
 
 clean: ## remove the venv, node_modules and caches

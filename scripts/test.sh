@@ -12,4 +12,5 @@ step "check-generated"; scripts/check-generated.sh
 step "lint-spec";       scripts/lint-spec.sh
 step "spec-diff";       .venv/bin/python scripts/spec_gate.py
 step "pytest";          scripts/pytest.sh
+step "docs";            scripts/docs.sh
 step "unit tier on Python 3.12 and 3.13 (nox)"; .venv/bin/nox

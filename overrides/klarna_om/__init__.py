@@ -102,10 +102,12 @@ __all__ = [
     "return_fee_tax",
 ]
 
-# Public names look public: tracebacks and reprs say klarna_om.NotFoundError, as httpx does.
+# Public classes written here look public: tracebacks and reprs say klarna_om.NotFoundError, as
+# httpx does. The generated models keep their module: their annotations resolve there (for
+# pdoc, typing.get_type_hints) and their reprs name no module anyway.
 for _name in __all__:
     _value = globals()[_name]
-    if isinstance(_value, type) or callable(_value):
+    if isinstance(_value, type) and _value.__module__.startswith(f"{__name__}._"):
         _value.__module__ = __name__
 del _name, _value
 

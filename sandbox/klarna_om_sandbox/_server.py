@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -30,7 +31,20 @@ def build_sandbox(
 
 
 class SandboxServer:
-    """The sandbox on a free loopback port, in a thread: ``with SandboxServer() as sb: ...``."""
+    """The sandbox on a free loopback port, in a thread: ``with SandboxServer() as sb: ...``.
+
+    Args:
+        host: Address to bind.
+        port: Port (0: a free one).
+        db: SQLite file that keeps the state (default: in memory).
+        username: Basic auth username clients must send.
+        password: Basic auth password clients must send.
+        clock: Seconds since the epoch (injected by tests).
+        extra_credentials: More ``{username: password}`` pairs accepted.
+        tls_certfile: Serve https with this PEM certificate chain (with ``tls_keyfile``).
+        tls_keyfile: The certificate's PEM private key.
+        tls_client_ca: Require client certificates (mTLS) signed by this PEM CA bundle.
+    """
 
     def __init__(
         self,
@@ -42,7 +56,13 @@ class SandboxServer:
         password: str = "sandbox",  # noqa: S107 (the sandbox's documented default)
         clock: Callable[[], float] = time.time,
         extra_credentials: Mapping[str, str] | None = None,
+        tls_certfile: str | None = None,
+        tls_keyfile: str | None = None,
+        tls_client_ca: str | None = None,
     ) -> None:
+        if (tls_certfile is None) != (tls_keyfile is None) or (tls_client_ca and not tls_certfile):
+            raise ValueError("TLS needs tls_certfile and tls_keyfile (and then tls_client_ca)")
+        self._tls = (tls_certfile, tls_keyfile, tls_client_ca)
         self.sandbox: Sandbox = build_sandbox(
             db=db,
             username=username,
@@ -63,9 +83,17 @@ class SandboxServer:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self._host, self._port))
         host, port = sock.getsockname()[:2]
-        self.base_url = f"http://{host}:{port}"
+        certfile, keyfile, client_ca = self._tls
+        self.base_url = f"{'https' if certfile else 'http'}://{host}:{port}"
         config = uvicorn.Config(
-            self.sandbox.app, log_level="warning", lifespan="off", access_log=False
+            self.sandbox.app,
+            log_level="warning",
+            lifespan="off",
+            access_log=False,
+            ssl_certfile=certfile,
+            ssl_keyfile=keyfile,
+            ssl_ca_certs=client_ca,
+            ssl_cert_reqs=ssl.CERT_REQUIRED if client_ca else ssl.CERT_NONE,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(

@@ -17,16 +17,18 @@ SNIPPETS = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8")
 def test_the_readme_has_the_snippets_of_each_section() -> None:
     text = README.read_text(encoding="utf-8")
     sections = re.findall(r"^## (.+)$", text, re.M)
-    assert sections[:7] == [
+    assert sections[:9] == [
         "Install",
         "Quick start",
         "Results",
         "Errors",
         "Retries and idempotency",
         "Timeouts",
+        "Options, raw responses, environment, logs",
+        "Transports",
         "Return fees",
     ]
-    assert len(SNIPPETS) == 9
+    assert len(SNIPPETS) == 10
 
 
 def test_readme_snippets_run(capsys: pytest.CaptureFixture[str]) -> None:

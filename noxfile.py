@@ -41,4 +41,5 @@ _add_pyenv_interpreters()
 def unit(session: nox.Session) -> None:
     """The unit tier (MockTransport, no servers) on one Python."""
     session.install("-e", ".[test]")
+    session.run("python", "-c", "import sys; print('Python', sys.version.split()[0])")
     session.run("python", "-m", "pytest", "tests/unit", "-q", *session.posargs)

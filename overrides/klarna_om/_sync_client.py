@@ -427,7 +427,16 @@ class KlarnaOrderManagementWithRawResponse:
         description: str | None = None,
         idempotency_key: str | None = None,
     ) -> RawResponse[RefundCreated]:
-        """``refund_order`` with its HTTP response (the arguments are the same)."""
+        """``refund_order`` with its HTTP response.
+
+        It takes the arguments of ``KlarnaOrderManagement.refund_order``.
+
+        Returns:
+            The HTTP response; ``parse()`` gives what ``refund_order`` returns.
+
+        Raises:
+            KlarnaError: Exactly as ``refund_order`` raises.
+        """
         with capturing_responses() as captured:
             result = self._client.refund_order(
                 order_id,
@@ -449,7 +458,16 @@ class KlarnaOrderManagementWithRawResponse:
         description: str | None = None,
         idempotency_key: str | None = None,
     ) -> RawResponse[RefundCreated]:
-        """``refund_with_return_fee`` with its HTTP response (the arguments are the same)."""
+        """``refund_with_return_fee`` with its HTTP response.
+
+        It takes the arguments of ``KlarnaOrderManagement.refund_with_return_fee``.
+
+        Returns:
+            The HTTP response; ``parse()`` gives what ``refund_with_return_fee`` returns.
+
+        Raises:
+            KlarnaError: Exactly as ``refund_with_return_fee`` raises.
+        """
         with capturing_responses() as captured:
             result = self._client.refund_with_return_fee(
                 order_id,
@@ -470,7 +488,16 @@ class KlarnaOrderManagementWithRawResponse:
         description: str | None = None,
         idempotency_key: str | None = None,
     ) -> RawResponse[RefundCreated]:
-        """``refund_return_fee`` with its HTTP response (the arguments are the same)."""
+        """``refund_return_fee`` with its HTTP response.
+
+        It takes the arguments of ``KlarnaOrderManagement.refund_return_fee``.
+
+        Returns:
+            The HTTP response; ``parse()`` gives what ``refund_return_fee`` returns.
+
+        Raises:
+            KlarnaError: Exactly as ``refund_return_fee`` raises.
+        """
         with capturing_responses() as captured:
             result = self._client.refund_return_fee(
                 order_id,
@@ -482,13 +509,31 @@ class KlarnaOrderManagementWithRawResponse:
         return raw_response(captured, result)
 
     def get_refund(self, order_id: str, refund_id: str) -> RawResponse[Refund]:
-        """``get_refund`` with its HTTP response (the arguments are the same)."""
+        """``get_refund`` with its HTTP response.
+
+        It takes the arguments of ``KlarnaOrderManagement.get_refund``.
+
+        Returns:
+            The HTTP response; ``parse()`` gives what ``get_refund`` returns.
+
+        Raises:
+            KlarnaError: Exactly as ``get_refund`` raises.
+        """
         with capturing_responses() as captured:
             result = self._client.get_refund(order_id, refund_id)
         return raw_response(captured, result)
 
     def get_order(self, order_id: str) -> RawResponse[Order]:
-        """``get_order`` with its HTTP response (the arguments are the same)."""
+        """``get_order`` with its HTTP response.
+
+        It takes the arguments of ``KlarnaOrderManagement.get_order``.
+
+        Returns:
+            The HTTP response; ``parse()`` gives what ``get_order`` returns.
+
+        Raises:
+            KlarnaError: Exactly as ``get_order`` raises.
+        """
         with capturing_responses() as captured:
             result = self._client.get_order(order_id)
         return raw_response(captured, result)
@@ -496,7 +541,16 @@ class KlarnaOrderManagementWithRawResponse:
     def release_remaining_authorization(
         self, order_id: str, *, idempotency_key: str | None = None
     ) -> RawResponse[None]:
-        """``release_remaining_authorization`` with its HTTP response (the same arguments)."""
+        """``release_remaining_authorization`` with its HTTP response.
+
+        It takes the arguments of ``KlarnaOrderManagement.release_remaining_authorization``.
+
+        Returns:
+            ``RawResponse[None]``: the status and headers (nothing to parse).
+
+        Raises:
+            KlarnaError: Exactly as ``release_remaining_authorization`` raises.
+        """
         with capturing_responses() as captured:
             self._client.release_remaining_authorization(order_id, idempotency_key=idempotency_key)
         return raw_response(captured, None)
@@ -504,7 +558,16 @@ class KlarnaOrderManagementWithRawResponse:
     def get_extend_due_date_options(
         self, order_id: str, capture_id: str
     ) -> RawResponse[ExtendDueDateOptions]:
-        """``get_extend_due_date_options`` with its HTTP response (the arguments are the same)."""
+        """``get_extend_due_date_options`` with its HTTP response.
+
+        It takes the arguments of ``KlarnaOrderManagement.get_extend_due_date_options``.
+
+        Returns:
+            The HTTP response; ``parse()`` gives what ``get_extend_due_date_options`` returns.
+
+        Raises:
+            KlarnaError: Exactly as ``get_extend_due_date_options`` raises.
+        """
         with capturing_responses() as captured:
             result = self._client.get_extend_due_date_options(order_id, capture_id)
         return raw_response(captured, result)
@@ -517,7 +580,16 @@ class KlarnaOrderManagementWithRawResponse:
         *,
         idempotency_key: str | None = None,
     ) -> RawResponse[None]:
-        """``extend_due_date`` with its HTTP response (the arguments are the same)."""
+        """``extend_due_date`` with its HTTP response.
+
+        It takes the arguments of ``KlarnaOrderManagement.extend_due_date``.
+
+        Returns:
+            ``RawResponse[None]``: the status and headers (nothing to parse).
+
+        Raises:
+            KlarnaError: Exactly as ``extend_due_date`` raises.
+        """
         with capturing_responses() as captured:
             self._client.extend_due_date(
                 order_id, capture_id, number_of_days, idempotency_key=idempotency_key

@@ -33,7 +33,7 @@ check-generated: install ## fail if generated/ differs from what spec/ generates
 lint-spec: install ## validate spec/ (openapi-spec-validator, Spectral, Redocly); fails on any warning
 	@scripts/lint-spec.sh
 
-spec-diff: install ## classify spec changes since BASE (default: before the last spec change)
+spec-diff: install ## breaking-change gate: working-tree spec vs BASE (default: last v* tag, else merge-base with main)
 	@$(VENV)/python scripts/spec_gate.py $(BASE)
 
 contract: install ## the contract layers alone: lint-spec, spec-diff, openapi-core, schemathesis, Prism

@@ -21,6 +21,7 @@ const changes = diffs
     type: d.type,
     action: d.action,
     path: (d.path || []).join("."),
+    pathArray: (d.path || []).map(String),
     description: d.description || "",
   }));
 if (json) {

@@ -3,7 +3,7 @@
 SHELL := bash
 VENV := .venv/bin
 
-.PHONY: help install demo sandbox bench generate unasync check-generated lint-spec spec-diff contract e2e reliability docs lint typecheck unit test clean
+.PHONY: help install demo sandbox bench generate unasync check-generated lint-spec spec-diff upstream-diff contract e2e reliability docs lint typecheck unit test clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -35,6 +35,9 @@ lint-spec: install ## validate spec/ (openapi-spec-validator, Spectral, Redocly)
 
 spec-diff: install ## breaking-change gate: working-tree spec vs BASE (default: last v* tag, else merge-base with main)
 	@$(VENV)/python scripts/spec_gate.py $(BASE)
+
+upstream-diff: install ## spec/ vs Klarna's definitions (UPSTREAM=path; default: spec/upstream/), minus spec/deviations.yaml
+	@$(VENV)/python scripts/upstream_diff.py $(UPSTREAM)
 
 contract: install ## the contract layers alone: lint-spec, spec-diff, openapi-core, schemathesis, Prism
 	@scripts/contract.sh

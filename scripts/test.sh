@@ -11,6 +11,7 @@ step "sync twins";      .venv/bin/python scripts/unasync.py --check
 step "check-generated"; scripts/check-generated.sh
 step "lint-spec";       scripts/lint-spec.sh
 step "spec-diff";       .venv/bin/python scripts/spec_gate.py
+step "upstream-diff";   .venv/bin/python scripts/upstream_diff.py
 step "pytest";          scripts/pytest.sh
 step "docs";            scripts/docs.sh
 step "unit tier on Python 3.12 and 3.13 (nox)"; .venv/bin/nox

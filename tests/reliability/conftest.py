@@ -8,6 +8,10 @@ import pytest
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    for name in ("tests.reliability.test_faults", "tests.reliability.test_hostile_servers"):
+    for name in (
+        "tests.reliability.test_faults",
+        "tests.reliability.test_hostile_servers",
+        "tests.reliability.test_batch_crash",
+    ):
         for line in getattr(sys.modules.get(name), "SUMMARIES", []):
             terminalreporter.write_line(line)

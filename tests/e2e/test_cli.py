@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -280,3 +282,93 @@ def test_without_the_extra_the_script_says_what_to_install() -> None:
         "klarna-om: missing module 'click'; install the command line extra: "
         "pip install 'klarna-om[cli]'\n",
     )
+
+
+def test_human_views_of_an_order_and_a_refund_with_lines(klarna_sandbox: SandboxServer) -> None:
+    order_id, capture_id = _order(klarna_sandbox)
+    done = klarna(
+        klarna_sandbox, "refund", order_id, "10000", "--line", json.dumps(TSHIRT), "--json"
+    )
+    refund_id = json.loads(done.stdout)["refund_id"]
+    shown = klarna(klarna_sandbox, "get-order", order_id)
+    assert shown.returncode == 0, shown.stderr
+    for text in ("CAPTURED", "EUR 300.00", "EUR 100.00", capture_id, refund_id):
+        assert text in shown.stdout
+    lines = klarna(klarna_sandbox, "get-refund", order_id, refund_id)
+    assert "T-Shirt" in lines.stdout and "physical" in lines.stdout
+
+
+def test_the_password_from_a_file(klarna_sandbox: SandboxServer, tmp_path: Path) -> None:
+    secret = tmp_path / "password"
+    secret.write_text(klarna_sandbox.password + "\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KLARNA_")}
+    done = subprocess.run(
+        [
+            *(str(SCRIPT), "get-order", _order(klarna_sandbox)[0], "--json"),
+            *("--username", klarna_sandbox.username, "--password-file", str(secret)),
+            *("--base-url", klarna_sandbox.base_url),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["status"] == "CAPTURED"
+
+
+def test_batch_in_plain_text_a_changed_file_and_json_errors(
+    klarna_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    orders = [_order(klarna_sandbox)[0] for _ in range(3)]
+    path = tmp_path / "rows.csv"
+    _write_csv(path, [{"order_id": o, "amount": "100", "reference": "x"} for o in orders])
+    done = klarna(klarna_sandbox, "batch", str(path), "--rate", "500")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("3 done, 0 refused, 0 unknown, 0 not sent; journal ")
+    assert done.stderr.splitlines()[-1].startswith("3/3 done 3 refused 0 unknown 0 ")
+    _write_csv(path, [{"order_id": o, "amount": "100", "reference": "y"} for o in orders])
+    changed = klarna(klarna_sandbox, "batch", str(path))
+    assert changed.returncode == 2
+    assert changed.stderr.startswith("the CSV changed since journal ")
+    bad = tmp_path / "bad.csv"
+    _write_csv(bad, [{"order_id": orders[0], "amount": "x", "reference": "z"}])
+    errors = klarna(klarna_sandbox, "batch", str(bad), "--json")
+    assert json.loads(errors.stdout) == {
+        "errors": [{"line": 2, "message": "amount must be a whole number of minor units"}]
+    }
+
+
+def test_ctrl_c_stops_a_batch_that_then_resumes(
+    klarna_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    orders = [_order(klarna_sandbox)[0] for _ in range(20)]
+    path = tmp_path / "slow.csv"
+    _write_csv(path, [{"order_id": o, "amount": "100", "reference": "slow"} for o in orders])
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KLARNA_")}
+    env |= {
+        "KLARNA_USERNAME": klarna_sandbox.username,
+        "KLARNA_PASSWORD": klarna_sandbox.password,
+        "KLARNA_BASE_URL": klarna_sandbox.base_url,
+    }
+    process = subprocess.Popen(
+        [str(SCRIPT), "batch", str(path), "--rate", "4", "--json"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+    time.sleep(2.5)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    stopped = json.loads(out)
+    assert stopped["interrupted"] is True
+    assert 0 < stopped["states"]["done"] < 20
+    assert stopped["states"]["in_flight"] == 0  # in-flight rows were waited for
+    resumed = klarna(klarna_sandbox, "batch", str(path), "--rate", "500", "--json")
+    assert json.loads(resumed.stdout)["states"]["done"] == 20
+    assert sum(len(klarna_sandbox.get_order(o)["refunds"]) for o in orders) == 20

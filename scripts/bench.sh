@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# make bench: the CPU cost of strict parsing in a get_refund, sandbox refunds per second through
+# make bench: ratios to raw httpx (bench/perf.py, into bench/results.md), the CPU cost of strict parsing in a get_refund, sandbox refunds per second through
 # the client (1 and 4 threads), a 2,000-row klarna-om batch at --rate 200, generation time.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+.venv/bin/python bench/perf.py   # writes bench/results.md
 .venv/bin/python bench/strict_parsing.py
 .venv/bin/python bench/sandbox_throughput.py --seconds 5
 .venv/bin/python bench/sandbox_throughput.py --seconds 5 --threads 4

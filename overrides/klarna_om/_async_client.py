@@ -36,12 +36,14 @@ from ._base_client import (
     RawResponse,
     RefundCreated,
     Region,
+    build_request,
     capturing_responses,
     ensure_idempotency_key,
     expect_status,
     operation,
     parsed,
     raw_response,
+    received,
     refund_created,
     remember_response,
     request_model,
@@ -122,6 +124,9 @@ class AsyncKlarnaOrderManagement(BaseClient):
 
     def _connect(self, transport: AsyncRetryTransport) -> None:
         self._transport = transport
+        self._base = self.base_url.rstrip("/")
+        self._headers = self._request_headers()
+        self._timeouts = self.timeout.as_dict()
         self._http = httpx.AsyncClient(
             transport=transport,
             event_hooks={"request": [_key_hook], "response": [_response_hook]},
@@ -161,6 +166,10 @@ class AsyncKlarnaOrderManagement(BaseClient):
         child.timeout, child.retry_policy, child._extra_headers = timeout, policy, extra
         child._connect(self._transport.with_policy(policy))
         return child
+
+    async def _send(self, kwargs: dict[str, Any]) -> httpx.Response:
+        request = build_request(self._base, kwargs, self._headers, self._timeouts)
+        return received(request, await self._transport.handle_async_request(request))
 
     @property
     def with_raw_response(self) -> AsyncKlarnaOrderManagementWithRawResponse:
@@ -288,8 +297,8 @@ class AsyncKlarnaOrderManagement(BaseClient):
         request = request_model(RefundObject.from_dict, body)
         key = check_idempotency_key(idempotency_key)
         with translated(key):
-            response = await _refund_api.asyncio_detailed(
-                order_id, client=self._api, body=request, klarna_idempotency_key=key
+            response = await self._send(
+                _refund_api._get_kwargs(order_id, body=request, klarna_idempotency_key=key)
             )
             return refund_created(order_id, response, key)
 
@@ -311,8 +320,8 @@ class AsyncKlarnaOrderManagement(BaseClient):
         order_id = check_path_param("order_id", order_id)
         refund_id = check_path_param("refund_id", refund_id)
         with translated(None):
-            response = await _get_refund_api.asyncio_detailed(order_id, refund_id, client=self._api)
-            return parsed(response, Refund, None)
+            response = await self._send(_get_refund_api._get_kwargs(order_id, refund_id))
+            return parsed(response, Refund.from_dict, None)
 
     @operation("getOrder")
     async def get_order(self, order_id: str) -> Order:
@@ -330,8 +339,8 @@ class AsyncKlarnaOrderManagement(BaseClient):
         """
         order_id = check_path_param("order_id", order_id)
         with translated(None):
-            response = await _get_order_api.asyncio_detailed(order_id, client=self._api)
-            return parsed(response, Order, None)
+            response = await self._send(_get_order_api._get_kwargs(order_id))
+            return parsed(response, Order.from_dict, None)
 
     @operation("releaseRemainingAuthorization")
     async def release_remaining_authorization(
@@ -350,8 +359,8 @@ class AsyncKlarnaOrderManagement(BaseClient):
         order_id = check_path_param("order_id", order_id)
         key = check_idempotency_key(idempotency_key)
         with translated(key):
-            response = await _release_api.asyncio_detailed(
-                order_id, client=self._api, klarna_idempotency_key=key
+            response = await self._send(
+                _release_api._get_kwargs(order_id, klarna_idempotency_key=key)
             )
             expect_status(response, 204, key)
 
@@ -375,8 +384,8 @@ class AsyncKlarnaOrderManagement(BaseClient):
         order_id = check_path_param("order_id", order_id)
         capture_id = check_path_param("capture_id", capture_id)
         with translated(None):
-            response = await _options_api.asyncio_detailed(order_id, capture_id, client=self._api)
-            return parsed(response, ExtendDueDateOptions, None)
+            response = await self._send(_options_api._get_kwargs(order_id, capture_id))
+            return parsed(response, ExtendDueDateOptions.from_dict, None)
 
     @operation("extendDueDate")
     async def extend_due_date(
@@ -406,8 +415,8 @@ class AsyncKlarnaOrderManagement(BaseClient):
         )
         key = check_idempotency_key(idempotency_key)
         with translated(key):
-            response = await _extend_api.asyncio_detailed(
-                order_id, capture_id, client=self._api, body=body, klarna_idempotency_key=key
+            response = await self._send(
+                _extend_api._get_kwargs(order_id, capture_id, body=body, klarna_idempotency_key=key)
             )
             expect_status(response, 204, key)
 

@@ -32,12 +32,14 @@ from ._base_client import (
     RawResponse,
     RefundCreated,
     Region,
+    build_request,
     capturing_responses,
     ensure_idempotency_key,
     expect_status,
     operation,
     parsed,
     raw_response,
+    received,
     refund_created,
     remember_response,
     request_model,
@@ -119,6 +121,9 @@ class KlarnaOrderManagement(BaseClient):
 
     def _connect(self, transport: RetryTransport) -> None:
         self._transport = transport
+        self._base = self.base_url.rstrip("/")
+        self._headers = self._request_headers()
+        self._timeouts = self.timeout.as_dict()
         self._http = httpx.Client(
             transport=transport,
             event_hooks={"request": [_key_hook], "response": [_response_hook]},
@@ -158,6 +163,10 @@ class KlarnaOrderManagement(BaseClient):
         child.timeout, child.retry_policy, child._extra_headers = timeout, policy, extra
         child._connect(self._transport.with_policy(policy))
         return child
+
+    def _send(self, kwargs: dict[str, Any]) -> httpx.Response:
+        request = build_request(self._base, kwargs, self._headers, self._timeouts)
+        return received(request, self._transport.handle_request(request))
 
     @property
     def with_raw_response(self) -> KlarnaOrderManagementWithRawResponse:
@@ -285,8 +294,8 @@ class KlarnaOrderManagement(BaseClient):
         request = request_model(RefundObject.from_dict, body)
         key = check_idempotency_key(idempotency_key)
         with translated(key):
-            response = _refund_api.sync_detailed(
-                order_id, client=self._api, body=request, klarna_idempotency_key=key
+            response = self._send(
+                _refund_api._get_kwargs(order_id, body=request, klarna_idempotency_key=key)
             )
             return refund_created(order_id, response, key)
 
@@ -308,8 +317,8 @@ class KlarnaOrderManagement(BaseClient):
         order_id = check_path_param("order_id", order_id)
         refund_id = check_path_param("refund_id", refund_id)
         with translated(None):
-            response = _get_refund_api.sync_detailed(order_id, refund_id, client=self._api)
-            return parsed(response, Refund, None)
+            response = self._send(_get_refund_api._get_kwargs(order_id, refund_id))
+            return parsed(response, Refund.from_dict, None)
 
     @operation("getOrder")
     def get_order(self, order_id: str) -> Order:
@@ -327,8 +336,8 @@ class KlarnaOrderManagement(BaseClient):
         """
         order_id = check_path_param("order_id", order_id)
         with translated(None):
-            response = _get_order_api.sync_detailed(order_id, client=self._api)
-            return parsed(response, Order, None)
+            response = self._send(_get_order_api._get_kwargs(order_id))
+            return parsed(response, Order.from_dict, None)
 
     @operation("releaseRemainingAuthorization")
     def release_remaining_authorization(
@@ -347,9 +356,7 @@ class KlarnaOrderManagement(BaseClient):
         order_id = check_path_param("order_id", order_id)
         key = check_idempotency_key(idempotency_key)
         with translated(key):
-            response = _release_api.sync_detailed(
-                order_id, client=self._api, klarna_idempotency_key=key
-            )
+            response = self._send(_release_api._get_kwargs(order_id, klarna_idempotency_key=key))
             expect_status(response, 204, key)
 
     @operation("getOptionsForExtendDueDate")
@@ -370,8 +377,8 @@ class KlarnaOrderManagement(BaseClient):
         order_id = check_path_param("order_id", order_id)
         capture_id = check_path_param("capture_id", capture_id)
         with translated(None):
-            response = _options_api.sync_detailed(order_id, capture_id, client=self._api)
-            return parsed(response, ExtendDueDateOptions, None)
+            response = self._send(_options_api._get_kwargs(order_id, capture_id))
+            return parsed(response, ExtendDueDateOptions.from_dict, None)
 
     @operation("extendDueDate")
     def extend_due_date(
@@ -401,8 +408,8 @@ class KlarnaOrderManagement(BaseClient):
         )
         key = check_idempotency_key(idempotency_key)
         with translated(key):
-            response = _extend_api.sync_detailed(
-                order_id, capture_id, client=self._api, body=body, klarna_idempotency_key=key
+            response = self._send(
+                _extend_api._get_kwargs(order_id, capture_id, body=body, klarna_idempotency_key=key)
             )
             expect_status(response, 204, key)
 

@@ -305,32 +305,34 @@ def parsed(response: httpx.Response, model: Callable[[Any], T], key: str | None)
 def build_request(
     base_url: str,
     kwargs: dict[str, Any],
-    headers: dict[str, str],
+    headers: httpx.Headers,
     timeout: dict[str, float | None],
 ) -> httpx.Request:
     """The request a generated operation describes (``_get_kwargs``), built once.
 
     Built directly rather than by ``httpx.Client.request``: the client needs none of its
     per-request work (merging the base URL, cookies, auth flows, redirects), and the method,
-    path, body and headers still come from the code generated from spec/.
+    path, body and headers still come from the code generated from spec/. ``headers`` are the
+    client's own, prepared once.
     """
     body = kwargs.get("json")
     content = None
     if body is not None:
-        headers = {**headers, "Content-Type": "application/json"}
         content = json.dumps(
             body, ensure_ascii=False, separators=(",", ":"), allow_nan=False
         ).encode()
-    extra = kwargs.get("headers")
-    if extra:
-        headers = {**headers, **extra}
-    return httpx.Request(
+    request = httpx.Request(
         kwargs["method"].upper(),
         base_url + kwargs["url"],
         headers=headers,
         content=content,
         extensions={"timeout": timeout},
     )
+    if content is not None:
+        request.headers["Content-Type"] = "application/json"
+    for name, value in (kwargs.get("headers") or {}).items():
+        request.headers[name] = value
+    return request
 
 
 def received(request: httpx.Request, response: httpx.Response) -> httpx.Response:
@@ -554,15 +556,17 @@ class BaseClient:
             f"max_retries={self.retry_policy.max_retries}, timeout={self.timeout!r})"
         )
 
-    def _request_headers(self) -> dict[str, str]:
+    def _request_headers(self) -> httpx.Headers:
         """The headers of every request: credentials, who we are, and the extra ones."""
-        return {
-            **self._extra_headers,
-            "User-Agent": USER_AGENT,
-            "Accept": "application/json",
-            "Accept-Encoding": "identity",
-            "Authorization": self._authorization,
-        }
+        return httpx.Headers(
+            {
+                **self._extra_headers,
+                "User-Agent": USER_AGENT,
+                "Accept": "application/json",
+                "Accept-Encoding": "identity",
+                "Authorization": self._authorization,
+            }
+        )
 
     def _httpx_args(self) -> dict[str, Any]:
         return {

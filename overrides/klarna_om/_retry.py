@@ -126,9 +126,12 @@ def async_deadline_scope(seconds: float) -> AbstractContextManager[object]:
     return anyio.fail_after(seconds)
 
 
+_NO_SCOPE: AbstractContextManager[object] = contextlib.nullcontext()
+
+
 def sync_deadline_scope(seconds: float) -> AbstractContextManager[object]:
     """No scope for a sync attempt: the clamped timeouts and the body reader bound it."""
-    return contextlib.nullcontext()
+    return _NO_SCOPE
 
 
 class RetryCore:
@@ -152,6 +155,8 @@ class RetryCore:
     ) -> float | None:
         now = self.clock()
         _log_attempt(request, attempt, (now - attempt_start) * 1000, response, exception)
+        if response is not None and response.status_code not in RETRYABLE_STATUSES:
+            return None  # the common case, decided without reading headers or drawing jitter
         delay = self.policy.next_delay(
             request.method,
             IDEMPOTENCY_HEADER in request.headers,
@@ -252,9 +257,10 @@ class BodyReader:
     def finish(self, response: httpx.Response) -> httpx.Response:
         """The response again, its body in memory and decoded (gzip or deflate)."""
         content = b"".join(self.chunks)
-        headers = httpx.Headers(response.headers)
+        headers = response.headers
         encoding = headers.get("content-encoding", "identity").strip().lower()
         if encoding in ("gzip", "x-gzip", "deflate"):
+            headers = httpx.Headers(headers)
             # 47: a gzip or zlib header, detected; raw deflate needs -15.
             wbits = 47 if encoding != "deflate" or content[:1] == b"\x78" else -15
             decoder = zlib.decompressobj(wbits)

@@ -361,12 +361,16 @@ def test_exported_members() -> None:
     assert klarna_om.__all__ == sorted(  # isort style, as ruff's RUF022 keeps it
         klarna_om.__all__, key=lambda n: (0 if n.isupper() else 1 if n[0].isupper() else 2, n)
     )
+    loaded = {name: getattr(klarna_om, name) for name in klarna_om.__all__}  # lazy: load all
     public = {
         name
         for name, value in vars(klarna_om).items()
         if not name.startswith("_") and not isinstance(value, types.ModuleType)
     }
-    assert public | {"__version__"} == set(klarna_om.__all__)
+    assert public | {"__version__"} == set(klarna_om.__all__) == set(loaded)
+    assert set(dir(klarna_om)) >= set(klarna_om.__all__)
+    with pytest.raises(AttributeError):
+        klarna_om.NoSuchName  # noqa: B018
     for name in klarna_om.__all__:
         obj = getattr(klarna_om, name)
         if not (isinstance(obj, type) or callable(obj)):

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from klarna_om_generated.models.product_identifiers import ProductIdentifiersInput
     from klarna_om_generated.models.subscription import SubscriptionInput
 
+    from ._aiohttp import AiohttpTransport
     from ._async_client import AsyncKlarnaOrderManagement, AsyncKlarnaOrderManagementWithRawResponse
     from ._async_transport import AsyncRetryTransport
     from ._base_client import RawResponse, RefundCreated
@@ -64,6 +65,7 @@ if TYPE_CHECKING:
 
 #: Where each public name lives.
 _LAZY: dict[str, str] = {
+    "AiohttpTransport": "._aiohttp",
     "AsyncKlarnaOrderManagement": "._async_client",
     "AsyncKlarnaOrderManagementWithRawResponse": "._async_client",
     "AsyncRetryTransport": "._async_transport",
@@ -118,6 +120,7 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AiohttpTransport",
     "AsyncKlarnaOrderManagement",
     "AsyncKlarnaOrderManagementWithRawResponse",
     "AsyncRetryTransport",

@@ -50,6 +50,8 @@ from ._base_client import (
     translated,
 )
 from ._constants import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT
+from ._deadline import default_async_transport
+from ._errors import InvalidRequestError
 from ._money import OrderLineLike, ReturnFee, check_refund, refund_with_return_fee_body
 from ._retry import RetryPolicy
 from ._validation import check_days, check_idempotency_key, check_path_param
@@ -83,6 +85,7 @@ class AsyncKlarnaOrderManagement(BaseClient):
             clock yourself.
         retry_policy: Overrides ``max_retries``; its ``total_timeout`` bounds a whole call.
         max_response_bytes: The largest response body read (default 1 MiB).
+        limits: Connection-pool limits of the default transport (``httpx.Limits``).
 
     Raises:
         InvalidRequestError: A setting is invalid (no network call is made).
@@ -99,6 +102,7 @@ class AsyncKlarnaOrderManagement(BaseClient):
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = 2,
         transport: httpx.AsyncBaseTransport | None = None,
+        limits: httpx.Limits | None = None,
         retry_policy: RetryPolicy | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
@@ -113,6 +117,13 @@ class AsyncKlarnaOrderManagement(BaseClient):
             retry_policy=retry_policy,
             max_response_bytes=max_response_bytes,
         )
+        if limits is not None:
+            if transport is not None:
+                raise InvalidRequestError(
+                    "limits configures the default transport: set them on your own transport",
+                    field="limits",
+                )
+            transport = default_async_transport(limits)
         if isinstance(transport, AsyncRetryTransport):  # a caller's own retry transport is kept
             self.retry_policy: RetryPolicy = transport.policy
             self.max_response_bytes: int = transport.max_response_bytes

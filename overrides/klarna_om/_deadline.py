@@ -22,20 +22,26 @@ CALL_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
 )
 
 
-def deadline_http_transport() -> httpx.HTTPTransport:
+#: httpx's own default pool limits.
+DEFAULT_LIMITS = httpx.Limits(
+    max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0
+)
+
+
+def deadline_http_transport(limits: httpx.Limits | None = None) -> httpx.HTTPTransport:
     """Httpx's default sync transport, its sockets bounded by ``CALL_DEADLINE``."""
     from ._deadline_backend import deadline_pool
 
     transport = httpx.HTTPTransport()
-    transport._pool = deadline_pool()  # the one private name: see the module docstring
+    transport._pool = deadline_pool(limits or DEFAULT_LIMITS)  # the one private name (see above)
     return transport
 
 
-def default_sync_transport() -> httpx.BaseTransport:
+def default_sync_transport(limits: httpx.Limits | None = None) -> httpx.BaseTransport:
     """The inner transport of ``RetryTransport`` when the caller gives none."""
-    return deadline_http_transport()
+    return deadline_http_transport(limits)
 
 
-def default_async_transport() -> httpx.AsyncBaseTransport:
+def default_async_transport(limits: httpx.Limits | None = None) -> httpx.AsyncBaseTransport:
     """The inner transport of ``AsyncRetryTransport`` when the caller gives none."""
-    return httpx.AsyncHTTPTransport()
+    return httpx.AsyncHTTPTransport(limits=limits or DEFAULT_LIMITS)

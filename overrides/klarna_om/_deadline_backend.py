@@ -77,9 +77,8 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
-def deadline_pool() -> httpcore.ConnectionPool:
-    """Httpx's default pool settings, on the deadline-bounded backend."""
-    limits = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
+def deadline_pool(limits: httpx.Limits) -> httpcore.ConnectionPool:
+    """A pool with ``limits``, on the deadline-bounded backend."""
     return httpcore.ConnectionPool(
         ssl_context=httpx.create_ssl_context(),
         max_connections=limits.max_connections,

@@ -46,6 +46,8 @@ from ._base_client import (
     translated,
 )
 from ._constants import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT
+from ._deadline import default_sync_transport
+from ._errors import InvalidRequestError
 from ._money import OrderLineLike, ReturnFee, check_refund, refund_with_return_fee_body
 from ._retry import RetryPolicy
 from ._sync_transport import RetryTransport
@@ -80,6 +82,7 @@ class KlarnaOrderManagement(BaseClient):
             clock yourself.
         retry_policy: Overrides ``max_retries``; its ``total_timeout`` bounds a whole call.
         max_response_bytes: The largest response body read (default 1 MiB).
+        limits: Connection-pool limits of the default transport (``httpx.Limits``).
 
     Raises:
         InvalidRequestError: A setting is invalid (no network call is made).
@@ -96,6 +99,7 @@ class KlarnaOrderManagement(BaseClient):
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = 2,
         transport: httpx.BaseTransport | None = None,
+        limits: httpx.Limits | None = None,
         retry_policy: RetryPolicy | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
@@ -110,6 +114,13 @@ class KlarnaOrderManagement(BaseClient):
             retry_policy=retry_policy,
             max_response_bytes=max_response_bytes,
         )
+        if limits is not None:
+            if transport is not None:
+                raise InvalidRequestError(
+                    "limits configures the default transport: set them on your own transport",
+                    field="limits",
+                )
+            transport = default_sync_transport(limits)
         if isinstance(transport, RetryTransport):  # a caller's own retry transport is kept
             self.retry_policy: RetryPolicy = transport.policy
             self.max_response_bytes: int = transport.max_response_bytes

@@ -1,0 +1,163 @@
+"""``AiohttpTransport``: the async client over aiohttp, for bulk work (the ``aiohttp`` extra).
+
+Exists because httpcore's async pool spends milliseconds of CPU per request under concurrency,
+and aiohttp's does not. It is an ``httpx.AsyncBaseTransport``, so the retry transport, the keys,
+the deadline, the size cap and the typed errors work on it unchanged. Two of aiohttp's habits are
+undone here, because they would break what the retry policy promises:
+
+- aiohttp re-sends an idempotent request (GET) once, silently, when a pooled connection drops;
+  the session's private ``_retry_connection`` flag is switched off (aiohttp 3.10 to 3.x, pinned
+  by the extra and tested), so every attempt is one the retry policy counted;
+- every failure maps to the httpx error the default transport raises for it: a refused
+  connection is a ``ConnectError`` (not a timeout), a dropped one a ``RemoteProtocolError``, a
+  slow one a ``ReadTimeout``.
+
+asyncio only (aiohttp has no trio support). The session is made on first use, in the running
+loop, and closed with the client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+if TYPE_CHECKING:
+    import aiohttp
+
+INSTALL_HINT = "pip install 'klarna-om[aiohttp]'"
+#: Headers aiohttp computes itself from the URL and the body.
+_COMPUTED = frozenset({"host", "content-length", "transfer-encoding"})
+
+
+def _aiohttp() -> Any:
+    try:
+        import aiohttp
+    except ImportError:
+        raise ImportError(f"AiohttpTransport needs aiohttp: {INSTALL_HINT}") from None
+    return aiohttp
+
+
+class AiohttpTransport(httpx.AsyncBaseTransport):
+    """An httpx async transport on aiohttp, for many concurrent calls.
+
+    Pass it as ``AsyncKlarnaOrderManagement(..., transport=AiohttpTransport())``.
+
+    Args:
+        limits: Connection-pool limits (``max_connections``, ``keepalive_expiry``).
+        verify: ``True`` (system CAs), ``False`` (no verification: tests only) or an
+            ``ssl.SSLContext`` (your own CA bundle or client certificate).
+
+    Raises:
+        ImportError: aiohttp is not installed (the message names the pip command).
+    """
+
+    def __init__(
+        self, *, limits: httpx.Limits | None = None, verify: ssl.SSLContext | bool = True
+    ) -> None:
+        self._module = _aiohttp()
+        self._limits = limits or httpx.Limits(
+            max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0
+        )
+        self._verify = verify
+        self._session: aiohttp.ClientSession | None = None
+
+    def _get_session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            aio = self._module
+            connector = aio.TCPConnector(
+                limit=self._limits.max_connections or 0,
+                keepalive_timeout=self._limits.keepalive_expiry or 0,
+                ssl=self._verify,
+            )
+            session = aio.ClientSession(
+                connector=connector,
+                auto_decompress=False,
+                cookie_jar=aio.DummyCookieJar(),
+                skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding", "Content-Type"),
+            )
+            # aiohttp re-sends a GET once when a pooled connection drops: the retry policy
+            # counts attempts, so no attempt may happen behind its back (see the module doc).
+            if hasattr(session, "_retry_connection"):
+                session._retry_connection = False
+            self._session = session
+        return self._session
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Send one attempt through aiohttp; map every failure to httpx's error for it."""
+        aio = self._module
+        timeouts = request.extensions.get("timeout") or {}
+        timeout = aio.ClientTimeout(
+            total=None,
+            connect=timeouts.get("pool"),
+            sock_connect=timeouts.get("connect"),
+            sock_read=timeouts.get("read"),
+        )
+        headers = [
+            (name, value)
+            for name, value in request.headers.multi_items()
+            if name.lower() not in _COMPUTED
+        ]
+        try:
+            response = await self._get_session().request(
+                request.method,
+                str(request.url),
+                headers=headers,
+                data=request.content or None,
+                allow_redirects=False,
+                timeout=timeout,
+            )
+        except Exception as exc:
+            raise _mapped(aio, exc, request) from exc
+        return httpx.Response(
+            response.status,
+            headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.raw_headers],
+            stream=_Body(aio, response, request),
+            extensions={"http_version": b"HTTP/1.1"},
+        )
+
+    async def aclose(self) -> None:
+        """Close the aiohttp session and its connections."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+
+class _Body(httpx.AsyncByteStream):
+    def __init__(self, aio: Any, response: aiohttp.ClientResponse, request: httpx.Request) -> None:
+        self._aio = aio
+        self._response = response
+        self._request = request
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._response.content.iter_chunked(65536):
+                yield chunk
+        except Exception as exc:
+            raise _mapped(self._aio, exc, self._request) from exc
+
+    async def aclose(self) -> None:
+        self._response.release()
+
+
+def _mapped(aio: Any, exc: Exception, request: httpx.Request) -> Exception:
+    """The httpx error the default transport raises for the same failure."""
+    name = type(exc).__name__
+    if isinstance(exc, aio.ConnectionTimeoutError):
+        return httpx.ConnectTimeout(f"connect timed out ({name})", request=request)
+    if isinstance(exc, aio.ClientConnectorError):
+        return httpx.ConnectError(f"connection failed ({name})", request=request)
+    if isinstance(exc, aio.ServerTimeoutError | asyncio.TimeoutError | TimeoutError):
+        return httpx.ReadTimeout(f"read timed out ({name})", request=request)
+    if isinstance(exc, aio.ServerDisconnectedError | aio.ClientPayloadError):
+        return httpx.RemoteProtocolError(f"server disconnected ({name})", request=request)
+    if isinstance(exc, aio.ClientResponseError):
+        return httpx.RemoteProtocolError(f"malformed response ({name})", request=request)
+    if isinstance(exc, aio.ClientOSError | OSError):  # on an open connection: maybe sent
+        return httpx.ReadError(f"connection error ({name})", request=request)
+    if isinstance(exc, aio.ClientError):
+        return httpx.TransportError(f"aiohttp error ({name})", request=request)
+    return exc

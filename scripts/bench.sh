@@ -8,6 +8,7 @@ cd "$root"
 .venv/bin/python bench/strict_parsing.py
 .venv/bin/python bench/sandbox_throughput.py --seconds 5
 .venv/bin/python bench/sandbox_throughput.py --seconds 5 --threads 4
+.venv/bin/python bench/sandbox_async.py
 .venv/bin/python bench/batch_rate.py --rows 2000 --rate 200
 TIMEFORMAT='make generate: %R s'
 time scripts/generate.sh

@@ -50,6 +50,12 @@ def parser() -> argparse.ArgumentParser:
         default=os.environ.get("KLARNA_OM_SANDBOX_PASSWORD", "sandbox"),
         help="Basic auth password (default: $KLARNA_OM_SANDBOX_PASSWORD or sandbox)",
     )
+    cli.add_argument(
+        "--access-log",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="log every request (default: on; --no-access-log for load tests)",
+    )
     return cli
 
 
@@ -68,7 +74,14 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(2) from None
     sandbox = server.build_sandbox(db=args.db, username=args.username, password=args.password)
     try:
-        uvicorn.run(sandbox.app, host=args.host, port=args.port, log_level="info", lifespan="off")
+        uvicorn.run(
+            sandbox.app,
+            host=args.host,
+            port=args.port,
+            log_level="info",
+            access_log=args.access_log,
+            lifespan="off",
+        )
     finally:
         sandbox.store.close()
 

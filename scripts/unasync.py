@@ -42,6 +42,7 @@ SUBS = [
     ("aclose", "close"),
     ("aiter_raw", "iter_raw"),
     ("aread", "read"),
+    ("guarded_async", "guarded_sync"),
     ("Awaitable, ", ""),
 ]
 _AWAITABLE = re.compile(r"Awaitable\[([^\[\]]*)\]")

@@ -124,7 +124,11 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                     if response.is_stream_consumed:  # an inner transport read it already
                         return reader.already_read(response)
                     reader.start(response)
-                    async for chunk in response.aiter_raw():
+                    if "content-encoding" not in response.headers:  # read in place: no copy
+                        response.stream = reader.guarded_async(response.stream)
+                        await response.aread()
+                        return response
+                    async for chunk in response.aiter_raw():  # decoded by ``finish``, capped
                         reader.add(chunk)
                 finally:
                     await response.aclose()

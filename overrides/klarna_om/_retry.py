@@ -12,9 +12,9 @@ import contextlib
 import logging
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractContextManager
-from typing import NoReturn
+from typing import NoReturn, cast
 
 import attrs
 import httpx
@@ -243,16 +243,32 @@ class BodyReader:
             self.too_large()
         return response
 
-    def add(self, chunk: bytes) -> None:
-        """Take one chunk; raise when the cap or the deadline is passed."""
+    def check(self, chunk: bytes) -> None:
+        """Count one chunk; raise when the cap or the deadline is passed."""
         self.size += len(chunk)
         if self.size > self.limit:
             self.too_large()
-        self.chunks.append(chunk)
         if self.clock() > self.deadline:
             raise httpx.ReadTimeout(
                 "the call's time budget ran out while reading the body", request=self.request
             )
+
+    def add(self, chunk: bytes) -> None:
+        """Take one chunk (kept for ``finish``); raise when the cap or the deadline is passed."""
+        self.check(chunk)
+        self.chunks.append(chunk)
+
+    def guarded_async(
+        self, stream: httpx.SyncByteStream | httpx.AsyncByteStream
+    ) -> httpx.AsyncByteStream:
+        """An async response's ``stream``, read in place (``aread``) under the cap and deadline."""
+        return _GuardedAsyncStream(cast(httpx.AsyncByteStream, stream), self)
+
+    def guarded_sync(
+        self, stream: httpx.SyncByteStream | httpx.AsyncByteStream
+    ) -> httpx.SyncByteStream:
+        """A sync response's ``stream``, read in place (``read``) under the cap and deadline."""
+        return _GuardedSyncStream(cast(httpx.SyncByteStream, stream), self)
 
     def finish(self, response: httpx.Response) -> httpx.Response:
         """The response again, its body in memory and decoded (gzip or deflate)."""
@@ -312,3 +328,31 @@ def _log_attempt(
         request.headers.get(IDEMPOTENCY_HEADER, "-"),
         correlation_id or "-",
     )
+
+
+class _GuardedAsyncStream(httpx.AsyncByteStream):
+    def __init__(self, inner: httpx.AsyncByteStream, reader: BodyReader) -> None:
+        self._inner = inner
+        self._reader = reader
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._inner:
+            self._reader.check(chunk)
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+class _GuardedSyncStream(httpx.SyncByteStream):
+    def __init__(self, inner: httpx.SyncByteStream, reader: BodyReader) -> None:
+        self._inner = inner
+        self._reader = reader
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._inner:
+            self._reader.check(chunk)
+            yield chunk
+
+    def close(self) -> None:
+        self._inner.close()

@@ -118,7 +118,11 @@ class RetryTransport(httpx.BaseTransport):
                     if response.is_stream_consumed:  # an inner transport read it already
                         return reader.already_read(response)
                     reader.start(response)
-                    for chunk in response.iter_raw():
+                    if "content-encoding" not in response.headers:  # read in place: no copy
+                        response.stream = reader.guarded_sync(response.stream)
+                        response.read()
+                        return response
+                    for chunk in response.iter_raw():  # decoded by ``finish``, capped
                         reader.add(chunk)
                 finally:
                     response.close()

@@ -80,8 +80,8 @@ def servers(pki: dict[str, str]) -> Iterator[dict[str, Any]]:
         yield {"plain": plain, "tls": tls, "mtls": mtls, "proxy": proxy}
 
 
-def test_the_readme_has_the_five_transport_snippets() -> None:
-    assert len(SNIPPETS) == 5
+def test_the_readme_has_the_six_transport_snippets() -> None:
+    assert len(SNIPPETS) == 6
 
 
 def _run_snippet(
@@ -247,3 +247,12 @@ def test_traced_with_opentelemetry(
     # the dropped attempt, its retry, and the read of the unknown order: one span each
     assert [span.name for span in spans] == ["POST", "POST", "GET"]
     assert [(span.attributes or {}).get("http.status_code") for span in spans[1:]] == [201, 404]
+
+
+def test_bulk_refunds_on_the_aiohttp_transport(
+    servers: dict[str, Any], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sandbox: SandboxServer = servers["plain"]
+    out, order_id = _run_snippet(5, sandbox, {}, monkeypatch, capsys)
+    assert out == []
+    assert len(sandbox.get_order(order_id)["refunds"]) == 20

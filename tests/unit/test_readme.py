@@ -17,7 +17,7 @@ SNIPPETS = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8")
 def test_the_readme_has_the_snippets_of_each_section() -> None:
     text = README.read_text(encoding="utf-8")
     sections = re.findall(r"^## (.+)$", text, re.M)
-    assert sections[:9] == [
+    assert sections[:10] == [
         "Install",
         "Quick start",
         "Results",
@@ -26,6 +26,7 @@ def test_the_readme_has_the_snippets_of_each_section() -> None:
         "Timeouts",
         "Options, raw responses, environment, logs",
         "Transports",
+        "Performance",
         "Return fees",
     ]
     assert len(SNIPPETS) == 10

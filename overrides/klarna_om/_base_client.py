@@ -227,51 +227,63 @@ def _no_response_message(exc: Exception, idempotency_key: str | None, what: str)
     )
 
 
-@contextmanager
-def translated(idempotency_key: str | None) -> Iterator[None]:
+class translated:
     """Turn transport failures and unreadable success bodies into klarna_om errors.
 
-    ``idempotency_key`` is None for reads: their messages then say nothing of writes.
+    ``idempotency_key`` is None for reads: their messages then say nothing of writes. A class,
+    not a generator: it wraps every call.
     """
-    token = _last_response.set(None)
-    try:
-        yield
-    except httpx.TimeoutException as exc:
-        raise APITimeoutError(
-            _no_response_message(exc, idempotency_key, "timed out after every allowed attempt"),
-            request=_request_of(exc),
-            idempotency_key=idempotency_key,
-        ) from exc
-    except httpx.TransportError as exc:
-        raise APIConnectionError(
-            _no_response_message(exc, idempotency_key, "no response after every allowed attempt"),
-            request=_request_of(exc),
-            idempotency_key=idempotency_key,
-        ) from exc
-    except SchemaError as exc:
+
+    __slots__ = ("_idempotency_key", "_token")
+
+    def __init__(self, idempotency_key: str | None) -> None:
+        self._idempotency_key = idempotency_key
+
+    def __enter__(self) -> None:
+        self._token = _last_response.set(None)
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object
+    ) -> None:
+        try:
+            if exc is not None:
+                self._translate(exc)
+        finally:
+            _last_response.reset(self._token)
+
+    def _translate(self, exc: BaseException) -> None:
+        key = self._idempotency_key
+        if isinstance(exc, httpx.TimeoutException):
+            raise APITimeoutError(
+                _no_response_message(exc, key, "timed out after every allowed attempt"),
+                request=_request_of(exc),
+                idempotency_key=key,
+            ) from exc
+        if isinstance(exc, httpx.TransportError):
+            raise APIConnectionError(
+                _no_response_message(exc, key, "no response after every allowed attempt"),
+                request=_request_of(exc),
+                idempotency_key=key,
+            ) from exc
         response = _last_response.get()
         if response is None:  # not a response problem: a bug to surface as it is
-            raise
-        raise APIResponseValidationError(
-            f"{response.status_code} response does not match the spec: {exc}",
-            response=response,
-            status_code=response.status_code,
-            idempotency_key=idempotency_key,
-            field=exc.path or None,
-        ) from None
-    except _PARSE_ERRORS as exc:
-        response = _last_response.get()
-        if response is None:  # not a response problem: a bug to surface as it is
-            raise
-        raise APIResponseValidationError(
-            f"{response.status_code} response could not be read as documented "
-            f"({type(exc).__name__})",
-            response=response,
-            status_code=response.status_code,
-            idempotency_key=idempotency_key,
-        ) from None
-    finally:
-        _last_response.reset(token)
+            return
+        if isinstance(exc, SchemaError):
+            raise APIResponseValidationError(
+                f"{response.status_code} response does not match the spec: {exc}",
+                response=response,
+                status_code=response.status_code,
+                idempotency_key=key,
+                field=exc.path or None,
+            ) from None
+        if isinstance(exc, _PARSE_ERRORS):
+            raise APIResponseValidationError(
+                f"{response.status_code} response could not be read as documented "
+                f"({type(exc).__name__})",
+                response=response,
+                status_code=response.status_code,
+                idempotency_key=key,
+            ) from None
 
 
 def _request_of(exc: httpx.RequestError) -> httpx.Request | None:
@@ -562,7 +574,6 @@ class BaseClient:
             {
                 **self._extra_headers,
                 "User-Agent": USER_AGENT,
-                "Accept": "application/json",
                 "Accept-Encoding": "identity",
                 "Authorization": self._authorization,
             }

@@ -193,10 +193,13 @@ class RetryCore:
                 f"the call's time budget of {self.policy.total_timeout:g} s is used up",
                 request=request,
             )
-        request.extensions["timeout"] = {
-            name: remaining if value is None else min(value, remaining)
-            for name, value in timeouts.items()
-        }
+        if any(value is None or value > remaining for value in timeouts.values()):
+            request.extensions["timeout"] = {
+                name: remaining if value is None else min(value, remaining)
+                for name, value in timeouts.items()
+            }
+        else:  # the configured timeouts fit in the budget: the request keeps them
+            request.extensions["timeout"] = timeouts
         return remaining
 
 

@@ -201,3 +201,51 @@ def test_without_aiohttp_the_error_names_the_pip_command() -> None:
         "AiohttpTransport needs aiohttp: pip install 'klarna-om[aiohttp]'\n",
         "",
     )
+
+
+def _failure(exc: Exception) -> tuple[type[Exception], str]:
+    import aiohttp
+
+    from klarna_om._aiohttp import _mapped
+
+    request = httpx.Request("GET", "http://127.0.0.1:9/x")
+    mapped = _mapped(aiohttp, exc, request)
+    return type(mapped), str(mapped)
+
+
+def test_each_aiohttp_failure_maps_to_httpx_s_error_for_it() -> None:
+    import aiohttp
+
+    assert _failure(aiohttp.ConnectionTimeoutError()) == (
+        httpx.ConnectTimeout,
+        "connect timed out (ConnectionTimeoutError)",
+    )
+    assert _failure(aiohttp.ServerTimeoutError()) == (
+        httpx.ReadTimeout,
+        "read timed out (ServerTimeoutError)",
+    )
+    assert _failure(TimeoutError()) == (httpx.ReadTimeout, "read timed out (TimeoutError)")
+    assert _failure(aiohttp.ServerDisconnectedError()) == (
+        httpx.RemoteProtocolError,
+        "server disconnected (ServerDisconnectedError)",
+    )
+    assert _failure(aiohttp.ClientPayloadError()) == (
+        httpx.RemoteProtocolError,
+        "server disconnected (ClientPayloadError)",
+    )
+    from multidict import CIMultiDict, CIMultiDictProxy
+    from yarl import URL
+
+    url = URL("http://127.0.0.1:9/x")
+    info = aiohttp.RequestInfo(url, "GET", CIMultiDictProxy(CIMultiDict()), url)
+    assert _failure(aiohttp.ClientResponseError(info, ())) == (
+        httpx.RemoteProtocolError,
+        "malformed response (ClientResponseError)",
+    )
+    assert _failure(aiohttp.ClientOSError()) == (
+        httpx.ReadError,
+        "connection error (ClientOSError)",
+    )
+    assert _failure(aiohttp.ClientError()) == (httpx.TransportError, "aiohttp error (ClientError)")
+    bug = ValueError("a bug")
+    assert _failure(bug) == (ValueError, "a bug")

@@ -60,7 +60,7 @@ typecheck: install ## mypy --strict on the handwritten code and on generated/
 unit: install ## the unit tier only (MockTransport, no servers)
 	@$(VENV)/python -m pytest tests/unit
 
-test: install ## everything CI runs: lint, typecheck, twins, check-generated, lint-spec, spec-diff, pytest, nox
+test: install ## everything CI runs: lint, types, twins, generated, spec gates, pytest, docs, bench smoke, nox
 	@scripts/test.sh
 
 clean: ## remove the venv, node_modules and caches

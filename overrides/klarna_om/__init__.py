@@ -11,6 +11,7 @@ client and the models it needs), so that ``import klarna_om`` costs about ``impo
 from __future__ import annotations
 
 import importlib
+import threading
 from typing import TYPE_CHECKING
 
 from ._logs import configure_from_environment as _configure_logging
@@ -166,11 +167,17 @@ __all__ = [
 ]
 
 
+#: One first load at a time: the generated models import each other, and two threads importing
+#: two of them at once would deadlock on the import system's per-module locks.
+_LOADING = threading.RLock()
+
+
 def __getattr__(name: str) -> object:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
+    with _LOADING:
+        value = getattr(importlib.import_module(module, __name__), name)
     # Public classes written here look public: tracebacks and reprs say klarna_om.NotFoundError,
     # as httpx does. Generated models keep their module: their annotations resolve there.
     if isinstance(value, type) and value.__module__.startswith(f"{__name__}._"):

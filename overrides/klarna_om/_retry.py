@@ -277,9 +277,22 @@ class BodyReader:
         """The response again, its body in memory and decoded (gzip or deflate)."""
         content = b"".join(self.chunks)
         headers = response.headers
-        encoding = headers.get("content-encoding", "identity").strip().lower()
-        if encoding in ("gzip", "x-gzip", "deflate"):
+        codings = [
+            c.strip().lower()
+            for c in ",".join(headers.get_list("content-encoding")).split(",")
+            if c.strip() and c.strip().lower() != "identity"
+        ]
+        if len(codings) > 1 or (codings and codings[0] not in ("gzip", "x-gzip", "deflate")):
+            # the client asks for identity; httpx would decode anything else without the cap
+            raise httpx.RemoteProtocolError(
+                "the response has a content encoding the client did not ask for",
+                request=self.request,
+            )
+        encoding = codings[0] if codings else "identity"
+        if "content-encoding" in headers:
             headers = httpx.Headers(headers)
+            del headers["content-encoding"]
+        if encoding in ("gzip", "x-gzip", "deflate"):
             # 47: a gzip or zlib header, detected; raw deflate needs -15.
             wbits = 47 if encoding != "deflate" or content[:1] == b"\x78" else -15
             decoder = zlib.decompressobj(wbits)
@@ -291,7 +304,6 @@ class BodyReader:
                 ) from exc
             if len(content) > self.limit:
                 self.too_large()
-            del headers["content-encoding"]
             headers["content-length"] = str(len(content))
         return httpx.Response(
             response.status_code,

@@ -53,6 +53,13 @@ def check_path_param(name: str, value: object) -> str:
         raise InvalidRequestError(
             f"{name} has a control character at position {control.start()}", field=name
         )
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidRequestError(
+                f"{name} is not valid Unicode text (it holds a lone surrogate)", field=name
+            ) from None
     return value
 
 

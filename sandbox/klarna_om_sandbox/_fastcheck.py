@@ -97,7 +97,9 @@ def passes(operation: str, content_type: str | None, body: bytes, data: Any) -> 
         return not body
     if not body:
         return False
-    media = (content_type or "").split(";", 1)[0].strip().lower()
+    # Exactly the media type, no parameters: openapi-core parses parameters its own way (and
+    # fails on some), so anything else is its to decide.
+    media = (content_type or "").strip().lower()
     return media == fast.media_type and bool(fast.body_validator.is_valid(data))
 
 

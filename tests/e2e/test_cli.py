@@ -372,3 +372,32 @@ def test_ctrl_c_stops_a_batch_that_then_resumes(
     resumed = klarna(klarna_sandbox, "batch", str(path), "--rate", "500", "--json")
     assert json.loads(resumed.stdout)["states"]["done"] == 20
     assert sum(len(klarna_sandbox.get_order(o)["refunds"]) for o in orders) == 20
+
+
+def test_wrong_credentials_stop_a_batch_and_leave_every_row_to_resume(
+    klarna_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    orders = [_order(klarna_sandbox)[0] for _ in range(3)]
+    path = tmp_path / "rows.csv"
+    _write_csv(path, [{"order_id": o, "amount": "100", "reference": "pw"} for o in orders])
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KLARNA_")}
+    env |= {
+        "KLARNA_USERNAME": klarna_sandbox.username,
+        "KLARNA_PASSWORD": "wrong-password",
+        "KLARNA_BASE_URL": klarna_sandbox.base_url,
+    }
+    failed = subprocess.run(
+        [str(SCRIPT), "batch", str(path), "--json", "--concurrency", "1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    assert failed.returncode == 3, failed.stderr
+    states = json.loads(failed.stdout)["states"]
+    assert states["refused"] == 0 and states["done"] == 0
+    assert "wrong-password" not in failed.stdout + failed.stderr
+    resumed = klarna(klarna_sandbox, "batch", str(path), "--json", "--rate", "500")
+    assert json.loads(resumed.stdout)["states"]["done"] == 3

@@ -141,6 +141,7 @@ def _answer(status: int, code: str | None = None) -> APIStatusError:
     [
         (_answer(403, "REFUND_NOT_ALLOWED"), ("refused", "REFUND_NOT_ALLOWED")),
         (_answer(404), ("refused", "HTTP 404")),
+        (_answer(401), ("unknown", "AuthenticationError")),  # the credentials, not the row
         (_answer(409, "CONFLICT"), ("unknown", "ConflictError")),
         (_answer(429), ("unknown", "RateLimitError")),
         (_answer(503), ("unknown", "InternalServerError")),

@@ -112,3 +112,29 @@ def test_a_body_that_does_not_decode_is_a_protocol_failure() -> None:
     with _sync("gzip", b"not gzip at all") as client, pytest.raises(APIConnectionError) as info:
         client.get_refund("o-1", "r-1")
     assert str(info.value) == "no response after every allowed attempt (RemoteProtocolError)"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "data"),
+    [
+        ("gzip, gzip", gzip.compress(gzip.compress(b"0" * 5_000_000))),
+        ("identity, gzip", gzip.compress(b"0" * 5_000_000)),
+        ("gzip ,identity", gzip.compress(b"0" * 5_000_000)),
+        ("GZIP", gzip.compress(b"0" * 5_000_000)),
+    ],
+)
+def test_no_spelling_of_the_encoding_escapes_the_cap(encoding: str, data: bytes) -> None:
+    with (
+        _sync(encoding, data, max_response_bytes=4096) as client,
+        pytest.raises((ResponseTooLargeError, APIConnectionError)) as info,
+    ):
+        client.get_refund("o-1", "r-1")
+    if not isinstance(info.value, ResponseTooLargeError):  # an encoding it cannot decode
+        assert str(info.value) == "no response after every allowed attempt (RemoteProtocolError)"
+
+
+@pytest.mark.parametrize("encoding", ["br", "zstd", "gzip, br", "compress"])
+def test_an_encoding_the_client_did_not_ask_for_is_refused(encoding: str) -> None:
+    with _sync(encoding, b"\x00" * 100) as client, pytest.raises(APIConnectionError) as info:
+        client.get_refund("o-1", "r-1")
+    assert str(info.value) == "no response after every allowed attempt (RemoteProtocolError)"

@@ -195,3 +195,21 @@ def test_a_date_time_error_in_a_client_call_names_the_path() -> None:
     ):
         c.get_refund("o-1", "r-1")
     assert info.value.field == "refunded_at"
+
+
+@pytest.mark.parametrize(
+    ("field", "args"), [("order_id", ("o\ud800", "r-1")), ("refund_id", ("o-1", "r\udc80"))]
+)
+def test_a_lone_surrogate_in_an_id_is_an_input_error(field: str, args: tuple[str, str]) -> None:
+    sent: list[httpx.Request] = []
+    transport = httpx.MockTransport(lambda request: sent.append(request) or httpx.Response(200))
+    with (
+        KlarnaOrderManagement("u", "p", base_url="http://127.0.0.1:9", transport=transport) as c,
+        pytest.raises(InvalidRequestError) as info,
+    ):
+        c.get_refund(*args)
+    assert (info.value.field, str(info.value), sent) == (
+        field,
+        f"{field} is not valid Unicode text (it holds a lone surrogate)",
+        [],
+    )

@@ -32,7 +32,9 @@ def _body(data: Any) -> bytes:
     ("operation", "content_type", "data", "verdict"),
     [
         ("refundOrder", "application/json", {"refunded_amount": 100}, True),
-        ("refundOrder", "application/json; charset=utf-8", {"refunded_amount": 100}, True),
+        ("refundOrder", "application/json; charset=utf-8", {"refunded_amount": 100}, False),
+        ("refundOrder", "application/json;foo", {"refunded_amount": 100}, False),
+        ("refundOrder", "Application/JSON", {"refunded_amount": 100}, True),
         (
             "refundOrder",
             "application/json",

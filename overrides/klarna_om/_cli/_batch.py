@@ -25,7 +25,7 @@ import httpx
 from .._async_client import AsyncKlarnaOrderManagement
 from .._async_transport import AsyncRetryTransport
 from .._base_client import RefundCreated
-from .._errors import APIStatusError, KlarnaError
+from .._errors import APIStatusError, AuthenticationError, KlarnaError
 from .._money import ReturnFee, check_refund, refund_with_return_fee_body
 from .._validation import check_path_param, derive_idempotency_key
 from ._journal import Entry, Journal, State
@@ -222,7 +222,7 @@ def outcome_of(exc: BaseException) -> tuple[State, str]:
     if (
         isinstance(exc, APIStatusError)
         and 400 <= exc.status_code < 500
-        and exc.status_code not in (408, 409, 429)
+        and exc.status_code not in (401, 408, 409, 429)  # 401: the credentials, not the row
     ):
         return "refused", exc.error_code or f"HTTP {exc.status_code}"
     return "unknown", type(exc).__name__
@@ -282,6 +282,8 @@ async def send_rows(
         except KlarnaError as exc:
             state, error = outcome_of(exc)
             journal.mark_outcome(row.line, state, None, error)
+            if isinstance(exc, AuthenticationError):  # every other row would fail the same way
+                stop.set()
             if state == "refused":
                 progress.refused += 1
             else:

@@ -565,7 +565,7 @@ def batch(
             console.print(f"Resume (safe: the same keys are sent again):\n  {resume}")
 
     _emit(settings, data, show)
-    if interrupted:
+    if interrupted and not counts["unknown"]:
         sys.exit(INTERRUPTED)
     if counts["unknown"] or counts["pending"] or counts["in_flight"]:
         sys.exit(UNKNOWN)

@@ -202,7 +202,12 @@ def test_a_date_time_error_in_a_client_call_names_the_path() -> None:
 )
 def test_a_lone_surrogate_in_an_id_is_an_input_error(field: str, args: tuple[str, str]) -> None:
     sent: list[httpx.Request] = []
-    transport = httpx.MockTransport(lambda request: sent.append(request) or httpx.Response(200))
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200)
+
+    transport = httpx.MockTransport(answer)
     with (
         KlarnaOrderManagement("u", "p", base_url="http://127.0.0.1:9", transport=transport) as c,
         pytest.raises(InvalidRequestError) as info,

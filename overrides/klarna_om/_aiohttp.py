@@ -89,6 +89,12 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send one attempt through aiohttp; map every failure to httpx's error for it."""
         aio = self._module
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            raise RuntimeError(
+                "AiohttpTransport runs on asyncio only (aiohttp has no trio support)"
+            ) from None
         timeouts = request.extensions.get("timeout") or {}
         timeout = aio.ClientTimeout(
             total=None,

@@ -249,3 +249,19 @@ def test_each_aiohttp_failure_maps_to_httpx_s_error_for_it() -> None:
     assert _failure(aiohttp.ClientError()) == (httpx.TransportError, "aiohttp error (ClientError)")
     bug = ValueError("a bug")
     assert _failure(bug) == (ValueError, "a bug")
+
+
+def test_under_trio_it_says_it_runs_on_asyncio_only() -> None:
+    import trio
+
+    async def main() -> None:
+        async with AsyncKlarnaOrderManagement(
+            "u",
+            "p",
+            base_url="http://127.0.0.1:9",
+            transport=AsyncRetryTransport(AiohttpTransport(), policy=RetryPolicy(max_retries=0)),
+        ) as client:
+            await client.get_order("o-1")
+
+    with pytest.raises(RuntimeError, match="AiohttpTransport runs on asyncio only"):
+        trio.run(main)

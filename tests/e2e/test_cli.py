@@ -401,3 +401,20 @@ def test_wrong_credentials_stop_a_batch_and_leave_every_row_to_resume(
     assert "wrong-password" not in failed.stdout + failed.stderr
     resumed = klarna(klarna_sandbox, "batch", str(path), "--json", "--rate", "500")
     assert json.loads(resumed.stdout)["states"]["done"] == 3
+
+
+def test_one_batch_per_journal_at_a_time(klarna_sandbox: SandboxServer, tmp_path: Path) -> None:
+    import fcntl
+
+    path = tmp_path / "rows.csv"
+    _write_csv(path, [{"order_id": _order(klarna_sandbox)[0], "amount": "100", "reference": "l"}])
+    journal = tmp_path / "rows.journal.sqlite3"
+    with open(f"{journal}.lock", "wb") as held:  # another batch holds this journal
+        fcntl.flock(held, fcntl.LOCK_EX)
+        busy = klarna(klarna_sandbox, "batch", str(path), "--json")
+    assert busy.returncode == 2
+    assert json.loads(busy.stdout)["error"]["message"] == (
+        f"another batch is running on journal {journal}; nothing was sent"
+    )
+    done = klarna(klarna_sandbox, "batch", str(path), "--json")
+    assert json.loads(done.stdout)["states"]["done"] == 1

@@ -8,6 +8,7 @@ and the command that retries safely); 130 a batch interrupted (resumable).
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import functools
 import json
 import os
@@ -16,7 +17,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import IO, Any, NoReturn, TypeVar
 
 import click
 from rich.console import Console
@@ -525,13 +526,13 @@ def batch(
         _emit(settings, checked, lambda c: c.print(f"{len(rows)} rows valid; {total} minor units"))
         return
     journal_path = journal or csv_file.with_suffix(".journal.sqlite3")
+    lock = _lock_journal(journal_path, settings)
     store = SQLiteJournal(str(journal_path))
     try:
         try:
             store.register([row.entry() for row in rows])
         except JournalMismatchError as exc:
-            click.echo(str(exc), err=True)
-            sys.exit(USAGE)
+            _usage_error(settings, str(exc))
         args = settings.client_args()
         progress, interrupted = asyncio.run(
             _run_batch(args, rows, store, concurrency, rate, settings.as_json)
@@ -539,6 +540,7 @@ def batch(
         entries = store.entries()
     finally:
         store.close()
+        lock.close()
     if report is not None:
         write_report(report, entries)
     counts = summary(entries)
@@ -571,6 +573,27 @@ def batch(
         sys.exit(UNKNOWN)
     if counts["refused"]:
         sys.exit(REFUSED)
+
+
+def _usage_error(settings: Settings, message: str) -> NoReturn:
+    if settings.as_json:
+        click.echo(json.dumps({"error": {"message": message}, "exit_code": USAGE}))
+    click.echo(message, err=True)
+    sys.exit(USAGE)
+
+
+def _lock_journal(path: Path, settings: Settings) -> IO[bytes]:
+    """Hold ``path``.lock for this run: two batches on one journal would mark each other's rows.
+
+    The lock is the kernel's (``flock``): a batch that is killed releases it.
+    """
+    handle = open(f"{path}.lock", "wb")  # noqa: SIM115 (held until the run ends)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        _usage_error(settings, f"another batch is running on journal {path}; nothing was sent")
+    return handle
 
 
 async def _run_batch(

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from _refs import follow_ref
 
 SPEC = "spec/klarna-ordermanagement.yaml"
 WARNING = "⚠️"
@@ -82,19 +83,6 @@ def warning_entries(changelog: str) -> list[str]:
     return [" ".join(entry) for entry in entries if WARNING in entry[0]]
 
 
-def _resolve(doc: Any, node: Any) -> tuple[Any, str | None]:
-    """Follow local ``$ref``s; return the node and the last component schema name entered."""
-    name = None
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
-        ref = node["$ref"]
-        if ref.startswith("#/components/schemas/"):
-            name = ref.rsplit("/", 1)[1]
-        node = doc
-        for part in ref.lstrip("#/").split("/"):
-            node = node.get(part.replace("~1", "/").replace("~0", "~"), {})
-    return node, name
-
-
 def _child(node: Any, key: str) -> Any:
     if isinstance(node, dict):
         return node.get(key, {})
@@ -124,7 +112,7 @@ def locate(doc: dict[str, Any], path: list[str]) -> dict[str, Any]:
         response = bool(keys) and keys[0] == "responses"
     expect_property = False
     for key in keys:
-        node, entered = _resolve(doc, node)
+        node, entered = follow_ref(doc, node)
         if entered:
             component, prop = entered, None
         if expect_property and prop is None and component is not None:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from _refs import follow_ref
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "spec" / "klarna-ordermanagement.yaml"
@@ -70,13 +71,7 @@ def load(path: Path) -> dict[str, Any]:
 
 
 def _resolve(doc: dict[str, Any], node: Any) -> Any:
-    seen = 0
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 50:
-        target: Any = doc
-        for part in node["$ref"].lstrip("#/").split("/"):
-            target = target.get(part.replace("~1", "/").replace("~0", "~"), {})
-        node, seen = target, seen + 1
-    return node
+    return follow_ref(doc, node)[0]
 
 
 def _normalized(doc: dict[str, Any], schema: Any) -> dict[str, Any]:

@@ -53,13 +53,7 @@ def check_path_param(name: str, value: object) -> str:
         raise InvalidRequestError(
             f"{name} has a control character at position {control.start()}", field=name
         )
-    if not value.isascii():
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise InvalidRequestError(
-                f"{name} is not valid Unicode text (it holds a lone surrogate)", field=name
-            ) from None
+    _check_unicode(name, value, InvalidRequestError)
     return value
 
 
@@ -106,6 +100,12 @@ def check_text(
         raise error(
             f"{field} is {len(value)} characters long, at most {limit} are allowed", field=field
         )
+    _check_unicode(field, value, error)
+    return str.__str__(value)  # a str subclass (e.g. an enum member) is sent as a plain str
+
+
+def _check_unicode(field: str, value: str, error: type[InvalidRequestError]) -> None:
+    """Raise ``error`` if ``value`` cannot be sent as UTF-8 (a lone surrogate); never echo it."""
     if not value.isascii():
         try:
             value.encode("utf-8")
@@ -113,4 +113,3 @@ def check_text(
             raise error(
                 f"{field} is not valid Unicode text (it holds a lone surrogate)", field=field
             ) from None
-    return str.__str__(value)  # a str subclass (e.g. an enum member) is sent as a plain str

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -16,9 +15,9 @@ from typing import Any
 import pytest
 
 from klarna_om_sandbox import SandboxServer
+from tests._support.cli import SCRIPT, cli_env
 from tests._support.data import JEANS, TSHIRT
 
-SCRIPT = Path(sys.executable).parent / "klarna-om"
 COMMANDS = [
     "refund",
     "refund-return-fee",
@@ -34,13 +33,7 @@ COMMANDS = [
 def klarna(
     sandbox: SandboxServer | None, *args: str, base_url: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KLARNA_")}
-    if sandbox is not None:
-        env |= {
-            "KLARNA_USERNAME": sandbox.username,
-            "KLARNA_PASSWORD": sandbox.password,
-            "KLARNA_BASE_URL": base_url or sandbox.base_url,
-        }
+    env = cli_env(sandbox, **({"base_url": base_url} if base_url else {}))
     return subprocess.run(
         [str(SCRIPT), *args],
         capture_output=True,
@@ -301,7 +294,7 @@ def test_human_views_of_an_order_and_a_refund_with_lines(klarna_sandbox: Sandbox
 def test_the_password_from_a_file(klarna_sandbox: SandboxServer, tmp_path: Path) -> None:
     secret = tmp_path / "password"
     secret.write_text(klarna_sandbox.password + "\n", encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KLARNA_")}
+    env = cli_env()
     done = subprocess.run(
         [
             *(str(SCRIPT), "get-order", _order(klarna_sandbox)[0], "--json"),
@@ -347,12 +340,7 @@ def test_ctrl_c_stops_a_batch_that_then_resumes(
     orders = [_order(klarna_sandbox)[0] for _ in range(20)]
     path = tmp_path / "slow.csv"
     _write_csv(path, [{"order_id": o, "amount": "100", "reference": "slow"} for o in orders])
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KLARNA_")}
-    env |= {
-        "KLARNA_USERNAME": klarna_sandbox.username,
-        "KLARNA_PASSWORD": klarna_sandbox.password,
-        "KLARNA_BASE_URL": klarna_sandbox.base_url,
-    }
+    env = cli_env(klarna_sandbox)
     process = subprocess.Popen(
         [str(SCRIPT), "batch", str(path), "--rate", "4", "--json"],
         env=env,
@@ -380,12 +368,7 @@ def test_wrong_credentials_stop_a_batch_and_leave_every_row_to_resume(
     orders = [_order(klarna_sandbox)[0] for _ in range(3)]
     path = tmp_path / "rows.csv"
     _write_csv(path, [{"order_id": o, "amount": "100", "reference": "pw"} for o in orders])
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KLARNA_")}
-    env |= {
-        "KLARNA_USERNAME": klarna_sandbox.username,
-        "KLARNA_PASSWORD": "wrong-password",
-        "KLARNA_BASE_URL": klarna_sandbox.base_url,
-    }
+    env = cli_env(klarna_sandbox, password="wrong-password")
     failed = subprocess.run(
         [str(SCRIPT), "batch", str(path), "--json", "--concurrency", "1"],
         capture_output=True,

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import random
 import sqlite3
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -23,20 +21,15 @@ from pathlib import Path
 import pytest
 
 from klarna_om_sandbox import SandboxServer
+from tests._support.cli import SCRIPT, cli_env
 
-SCRIPT = Path(sys.executable).parent / "klarna-om"
 ORDERS, PER_ORDER, AMOUNT = 100, 6, 1000
 KILLS = 10
 SUMMARIES: list[str] = []
 
 
 def _batch(sandbox: SandboxServer, csv_file: Path, journal: Path) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KLARNA_")}
-    env |= {
-        "KLARNA_USERNAME": sandbox.username,
-        "KLARNA_PASSWORD": sandbox.password,
-        "KLARNA_BASE_URL": sandbox.base_url,
-    }
+    env = cli_env(sandbox)
     return subprocess.Popen(
         [
             *(str(SCRIPT), "batch", str(csv_file), "--journal", str(journal)),

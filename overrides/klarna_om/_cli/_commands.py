@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, NoReturn, TypeVar
 
+import attrs
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
@@ -79,17 +80,17 @@ def money(amount: int | None, currency: str | None) -> str:
     return f"{currency} {sign}{value // 10**digits}.{value % 10**digits:0{digits}d}"
 
 
+@attrs.frozen(kw_only=True)
 class Settings:
-    """The connection options every command shares."""
+    """The connection options every command shares (``connection_options`` declares them)."""
 
-    def __init__(self, **options: Any) -> None:
-        self.username: str | None = options["username"]
-        self.password_file: Path | None = options["password_file"]
-        self.region: str | None = options["region"]
-        self.playground: bool | None = options["playground"]
-        self.base_url: str | None = options["base_url"]
-        self.timeout: float = options["timeout"]
-        self.as_json: bool = options["as_json"]
+    username: str | None
+    password_file: Path | None
+    region: str | None
+    playground: bool | None
+    base_url: str | None
+    timeout: float
+    as_json: bool
 
     def password(self) -> str | None:
         """From --password-file, else KLARNA_PASSWORD, else a hidden prompt on a terminal."""
@@ -150,19 +151,7 @@ def handled(write: bool) -> Callable[[F], F]:
     def wrap(command: F) -> F:
         @functools.wraps(command)
         def run(**options: Any) -> None:
-            connection = {
-                k: options.pop(k)
-                for k in (
-                    "username",
-                    "password_file",
-                    "region",
-                    "playground",
-                    "base_url",
-                    "timeout",
-                    "as_json",
-                )
-            }
-            settings = Settings(**connection)
+            settings = Settings(**{f.name: options.pop(f.name) for f in attrs.fields(Settings)})
             try:
                 command(settings, **options)
             except (InvalidRequestError, ValueError) as exc:

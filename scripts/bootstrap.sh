@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Creates .venv and installs the project; safe to run again (it does nothing then).
-#   scripts/bootstrap.sh          everything `make test` needs: the dev extra (pinned tools) and,
-#                                 with `npm ci`, node_modules
+#   scripts/bootstrap.sh          everything `make test` needs: the package with its extras, the
+#                                 `dev` dependency group (pinned tools; pip >= 25.1 reads groups)
+#                                 and, with `npm ci`, node_modules
 #   scripts/bootstrap.sh runtime  what `make demo` needs: the package and its sandbox extra only
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,8 +22,8 @@ if [[ $mode == runtime ]]; then
   exit 0
 fi
 if ! fresh "$dev_stamp"; then
-  pip --upgrade "pip>=24"
-  pip -e '.[dev]'
+  pip --upgrade "pip>=25.1"
+  pip -e '.[sandbox,cli,aiohttp]' --group dev
   touch "$dev_stamp"
 fi
 nstamp=node_modules/.klarna-om-installed

@@ -7,22 +7,39 @@ import os
 import sys
 
 from . import INSTALL_HINT, load
+from ._durations import IDEMPOTENCY_TTL_SECONDS, MAX_SECONDS, check_idempotency_ttl
 
 DESCRIPTION = """\
 Serve the klarna-om sandbox: a local, stateful stand-in for Klarna's Order Management API
 (refunds, orders, release of the remaining authorization, due-date extensions), with Basic
-authentication, idempotency keys and fault injection. Point a client's base_url at it.
+authentication, idempotency keys (honoured 24 hours by default, as Klarna does), fault
+injection and a clock that tests move forward (POST /sandbox/clock). Point a client's base_url
+at it.
 """
 
-EPILOG = """\
+EPILOG = f"""\
 environment:
   KLARNA_OM_SANDBOX_USERNAME  the username clients must send (default: sandbox)
   KLARNA_OM_SANDBOX_PASSWORD  the password clients must send (default: sandbox)
+  KLARNA_OM_SANDBOX_IDEMPOTENCY_TTL
+                              seconds idempotency keys live (default: {IDEMPOTENCY_TTL_SECONDS})
 
 example:
   klarna-om-sandbox --port 8089 --db sandbox.sqlite3
   then: KlarnaOrderManagement("sandbox", "sandbox", base_url="http://127.0.0.1:8089")
 """
+
+
+def _seconds(text: str) -> float:
+    """An ``--idempotency-ttl`` value: seconds above 0, ``2`` or ``0.5``."""
+    try:
+        seconds = float(text)
+        return check_idempotency_ttl(int(seconds) if seconds.is_integer() else seconds)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected seconds above 0 and at most {MAX_SECONDS} (100 years), got {text[:40]!r} "
+            "(from the option or $KLARNA_OM_SANDBOX_IDEMPOTENCY_TTL)"
+        ) from None
 
 
 def parser() -> argparse.ArgumentParser:
@@ -51,6 +68,15 @@ def parser() -> argparse.ArgumentParser:
         help="Basic auth password (default: $KLARNA_OM_SANDBOX_PASSWORD or sandbox)",
     )
     cli.add_argument(
+        "--idempotency-ttl",
+        type=_seconds,
+        default=os.environ.get("KLARNA_OM_SANDBOX_IDEMPOTENCY_TTL", str(IDEMPOTENCY_TTL_SECONDS)),
+        metavar="SECONDS",
+        help="seconds an idempotency key is honoured; an older key is served as a new request "
+        f"(default: $KLARNA_OM_SANDBOX_IDEMPOTENCY_TTL or {IDEMPOTENCY_TTL_SECONDS}, "
+        "Klarna's 24 hours)",
+    )
+    cli.add_argument(
         "--access-log",
         action=argparse.BooleanOptionalAction,
         default=True,
@@ -72,7 +98,12 @@ def main(argv: list[str] | None = None) -> None:
             file=sys.stderr,
         )
         raise SystemExit(2) from None
-    sandbox = server.build_sandbox(db=args.db, username=args.username, password=args.password)
+    sandbox = server.build_sandbox(
+        db=args.db,
+        username=args.username,
+        password=args.password,
+        idempotency_ttl=args.idempotency_ttl,
+    )
     try:
         uvicorn.run(
             sandbox.app,

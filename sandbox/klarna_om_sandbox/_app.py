@@ -1,4 +1,4 @@
-"""The sandbox's HTTP layer: the operations of spec/, seeding and fault injection.
+"""The sandbox's HTTP layer: the operations of spec/, seeding, fault injection and the clock.
 
 Routes come from spec/ (path, method, operationId) and each operation from one handler in
 ``HANDLERS``; the sandbox refuses to start when the spec names an operation without a handler.
@@ -32,13 +32,13 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import _rules
+from ._durations import IDEMPOTENCY_TTL_SECONDS, MAX_SECONDS, check_idempotency_ttl, plain
 from ._fastcheck import crosschecking, passes
 from ._rules import SandboxError
 from ._spec import openapi, spec_operations
 from ._store import Store, StoredResponse
 
 IDEMPOTENCY_HEADER = "Klarna-Idempotency-Key"
-RETENTION_SECONDS = 24 * 3600
 FAULT_KINDS = ("drop_after_commit", "drop_before_commit", "status", "delay_ms", "html_502")
 _RAW_SEND = "klarna_om_sandbox.raw_send"
 #: Marks a response made by an injected fault (it may break the spec on purpose).
@@ -118,7 +118,15 @@ def error_response(
 
 
 class Sandbox:
-    """The sandbox's state and rules behind an ASGI app (``.app``)."""
+    """The sandbox's state and rules behind an ASGI app (``.app``).
+
+    Args:
+        store: The state.
+        credentials: ``{username: password}`` pairs accepted (default: sandbox / sandbox).
+        id_factory: Makes refund, order and capture ids.
+        idempotency_ttl: Seconds an idempotency key is honoured (default: Klarna's 24 hours);
+            an older key is forgotten, and a request with it is served as a new one.
+    """
 
     def __init__(
         self,
@@ -126,7 +134,9 @@ class Sandbox:
         *,
         credentials: Mapping[str, str] | None = None,
         id_factory: Callable[[], str] = lambda: str(uuid.uuid4()),
+        idempotency_ttl: float = IDEMPOTENCY_TTL_SECONDS,
     ) -> None:
+        self.idempotency_ttl: float = check_idempotency_ttl(idempotency_ttl)
         self.store = store
         self.credentials: dict[str, str] = dict(credentials or {"sandbox": "sandbox"})
         self.new_id = id_factory
@@ -137,7 +147,7 @@ class Sandbox:
 
     def now(self) -> str:
         """The store clock's time as ISO 8601 UTC."""
-        moment = dt.datetime.fromtimestamp(self.store.clock(), dt.UTC)
+        moment = dt.datetime.fromtimestamp(self.store.now(), dt.UTC)
         return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
     def seed_order(self, seed: Mapping[str, Any]) -> dict[str, Any]:
@@ -192,8 +202,34 @@ class Sandbox:
                 return fault
         return None
 
+    def advance_clock(self, seconds: float) -> dict[str, Any]:
+        """Move the clock forward by ``seconds`` (a number, 0 or more); return ``clock()``.
+
+        The clock dates refunds and captures and ages idempotency keys, so a test can let a key
+        expire without waiting. Raises ``SandboxError`` (400 ``BAD_VALUE``) on a bad value.
+        """
+        room = MAX_SECONDS - self.store.advanced_seconds
+        # NaN and infinities fail the comparisons; bools (ints to Python) fail the type check.
+        if type(seconds) not in (int, float) or not 0 <= seconds <= room:
+            raise SandboxError(
+                400,
+                "BAD_VALUE",
+                f"Bad value: advance_seconds must be a number of seconds from 0 to {plain(room)}, "
+                f"not {json.dumps(seconds, default=repr)[:40]}",
+            )
+        self.store.advance(seconds)
+        return self.clock()
+
+    def clock(self) -> dict[str, Any]:
+        """``{"now": <ISO 8601 UTC>, "advanced_seconds": <total since start or reset>}``."""
+        advanced = self.store.advanced_seconds
+        return {
+            "now": self.now(),
+            "advanced_seconds": plain(advanced),
+        }
+
     def reset(self) -> None:
-        """Forget every order, idempotency record and fault."""
+        """Forget every order, idempotency record and fault, and set the clock back (no offset)."""
         self.store.reset()
         self.faults.clear()
 
@@ -250,6 +286,7 @@ class Sandbox:
             Route("/sandbox/orders", sandbox(self._seed), methods=["POST"]),
             Route("/sandbox/reset", sandbox(self._reset), methods=["POST"]),
             Route("/sandbox/faults", sandbox(self._faults), methods=["GET", "POST"]),
+            Route("/sandbox/clock", sandbox(self._clock), methods=["GET", "POST"]),
         ]
         app = Starlette(
             routes=routes,
@@ -279,6 +316,19 @@ class Sandbox:
             {"faults": listed}, status_code=201 if request.method == "POST" else 200
         )
 
+    def _clock(self, request: Request, data: Any) -> Response:
+        if request.method == "POST":
+            if not isinstance(data, dict):
+                raise SandboxError(400, "BAD_VALUE", "Bad value: request body must be an object")
+            unknown = sorted(set(data) - {"advance_seconds"})
+            if unknown:
+                name = unknown[0] if len(unknown[0]) <= 64 else unknown[0][:61] + "..."
+                raise SandboxError(400, "BAD_VALUE", f"Bad value: unknown field {name!r}")
+            if "advance_seconds" not in data:
+                raise SandboxError(400, "BAD_VALUE", "Bad value: advance_seconds is required")
+            return JSONResponse(self.advance_clock(data["advance_seconds"]))
+        return JSONResponse(self.clock())
+
     async def _klarna(self, request: Request, operation: str) -> Response:
         user = self._authorized(request)
         if user is None:
@@ -289,7 +339,7 @@ class Sandbox:
         body = await request.body()
         key = request.headers.get(IDEMPOTENCY_HEADER) if request.method != "GET" else None
         if key is not None:
-            claim = self.store.claim(user, key, RETENTION_SECONDS)
+            claim = self.store.claim(user, key, self.idempotency_ttl)
             if claim.state == "in_flight":
                 return error_response(
                     409,

@@ -13,6 +13,7 @@ from typing import Any, Self
 import uvicorn
 
 from ._app import Fault, Sandbox
+from ._durations import IDEMPOTENCY_TTL_SECONDS, check_idempotency_ttl
 from ._rules import SandboxError, public_order
 from ._store import Store
 
@@ -24,10 +25,16 @@ def build_sandbox(
     password: str = "sandbox",  # noqa: S107 (the sandbox's documented default)
     clock: Callable[[], float] = time.time,
     extra_credentials: Mapping[str, str] | None = None,
+    idempotency_ttl: float = IDEMPOTENCY_TTL_SECONDS,
 ) -> Sandbox:
-    """A sandbox over an in-memory store, or over the SQLite file ``db``."""
+    """A sandbox over an in-memory store, or over the SQLite file ``db``.
+
+    ``idempotency_ttl``: seconds a key is honoured (default 24 hours); raises ValueError unless
+    it is above 0 (and at most 100 years).
+    """
+    check_idempotency_ttl(idempotency_ttl)  # before the database is opened
     credentials = {**(extra_credentials or {}), username: password}
-    return Sandbox(Store(db, clock=clock), credentials=credentials)
+    return Sandbox(Store(db, clock=clock), credentials=credentials, idempotency_ttl=idempotency_ttl)
 
 
 class SandboxServer:
@@ -39,8 +46,10 @@ class SandboxServer:
         db: SQLite file that keeps the state (default: in memory).
         username: Basic auth username clients must send.
         password: Basic auth password clients must send.
-        clock: Seconds since the epoch (injected by tests).
+        clock: Seconds since the epoch (injected by tests); ``advance_clock`` moves it forward.
         extra_credentials: More ``{username: password}`` pairs accepted.
+        idempotency_ttl: Seconds an idempotency key is honoured (default: Klarna's 24 hours);
+            an older key is forgotten and a request with it is served as a new one.
         tls_certfile: Serve https with this PEM certificate chain (with ``tls_keyfile``).
         tls_keyfile: The certificate's PEM private key.
         tls_client_ca: Require client certificates (mTLS) signed by this PEM CA bundle.
@@ -56,6 +65,7 @@ class SandboxServer:
         password: str = "sandbox",  # noqa: S107 (the sandbox's documented default)
         clock: Callable[[], float] = time.time,
         extra_credentials: Mapping[str, str] | None = None,
+        idempotency_ttl: float = IDEMPOTENCY_TTL_SECONDS,
         tls_certfile: str | None = None,
         tls_keyfile: str | None = None,
         tls_client_ca: str | None = None,
@@ -69,6 +79,7 @@ class SandboxServer:
             password=password,
             clock=clock,
             extra_credentials=extra_credentials,
+            idempotency_ttl=idempotency_ttl,
         )
         self.username = username
         self.password = password
@@ -169,6 +180,19 @@ class SandboxServer:
             {"operation": operation, "kind": kind, "count": count, **options}
         )
 
+    def advance_clock(self, seconds: float) -> dict[str, Any]:
+        """Move the clock forward (see ``POST /sandbox/clock``); return the new ``clock()``.
+
+        The clock dates refunds and captures and ages idempotency keys: advancing it past
+        ``idempotency_ttl`` lets a key expire. Raises ``SandboxError`` unless ``seconds`` is a
+        number of 0 or more (and the total stays within 100 years).
+        """
+        return self.sandbox.advance_clock(seconds)
+
+    def clock(self) -> dict[str, Any]:
+        """``{"now": "<ISO 8601 UTC>", "advanced_seconds": <total>}`` (``GET /sandbox/clock``)."""
+        return self.sandbox.clock()
+
     def reset(self) -> None:
-        """Forget every order, idempotency record and fault."""
+        """Forget every order, idempotency record and fault, and set the clock back (no offset)."""
         self.sandbox.reset()

@@ -1,8 +1,9 @@
-"""The sandbox's state: orders and idempotency records in SQLite (in memory unless a file is given).
+"""The sandbox's state: orders, idempotency records and its clock, in SQLite (in memory by default).
 
 One SQLite transaction holds an order's change and the response stored for its idempotency key,
 so a crash never keeps one without the other. Every method takes the store's lock: the server
-thread and the test thread may both use it.
+thread and the test thread may both use it. The store's time is the injected clock plus an
+offset that tests move forward (kept with the state, so a restart with ``--db`` never goes back).
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ CREATE TABLE IF NOT EXISTS orders (order_id TEXT PRIMARY KEY, doc TEXT NOT NULL)
 CREATE TABLE IF NOT EXISTS idempotency (
     scope TEXT NOT NULL, key TEXT NOT NULL, created_at REAL NOT NULL, state TEXT NOT NULL,
     status INTEGER, headers TEXT, body BLOB, PRIMARY KEY (scope, key)
+);
+CREATE INDEX IF NOT EXISTS idempotency_age ON idempotency (created_at);
+CREATE TABLE IF NOT EXISTS clock (
+    only INTEGER PRIMARY KEY CHECK (only = 1), advanced_seconds REAL NOT NULL
 );
 """
 
@@ -43,7 +48,7 @@ class Claim:
 
 
 class Store:
-    """Orders (as JSON documents) and idempotency records."""
+    """Orders (as JSON documents), idempotency records and the clock's offset."""
 
     def __init__(self, path: str | None = None, *, clock: Callable[[], float]) -> None:
         self._db = sqlite3.connect(
@@ -51,7 +56,31 @@ class Store:
         )
         self._db.executescript(SCHEMA)
         self._lock = threading.RLock()
+        #: The injected clock (seconds since the epoch), before the offset.
         self.clock = clock
+        row = self._db.execute("SELECT advanced_seconds FROM clock").fetchone()
+        self._advanced: float = 0.0 if row is None else float(row[0])
+
+    def now(self) -> float:
+        """The store's time: the injected clock plus the seconds it was advanced by."""
+        with self._lock:
+            return self.clock() + self._advanced
+
+    @property
+    def advanced_seconds(self) -> float:
+        """How far the clock was moved forward since the store was created or last reset."""
+        with self._lock:
+            return self._advanced
+
+    def advance(self, seconds: float) -> float:
+        """Move the clock forward by ``seconds`` (validated by the caller); return the total."""
+        with self.transaction() as db:
+            total = self._advanced + seconds
+            db.execute(
+                "INSERT OR REPLACE INTO clock (only, advanced_seconds) VALUES (1, ?)", (total,)
+            )
+            self._advanced = total
+        return total
 
     def close(self) -> None:
         """Close the database."""
@@ -87,9 +116,13 @@ class Store:
         )
 
     def claim(self, scope: str, key: str, retention: float) -> Claim:
-        """Claim ``key`` for a new request, or report it in flight or done (within retention)."""
-        now = self.clock()
+        """Claim ``key`` for a new request, or report it in flight or done (within retention).
+
+        A record ``retention`` seconds old or older is forgotten: the key is claimed as new, and
+        the expired records of every key are purged on the way.
+        """
         with self.transaction() as db:
+            now = self.now()
             row = db.execute(
                 "SELECT created_at, state, status, headers, body FROM idempotency "
                 "WHERE scope = ? AND key = ?",
@@ -100,6 +133,7 @@ class Store:
                     return Claim("in_flight")
                 headers = [(str(k), str(v)) for k, v in json.loads(row[3])]
                 return Claim("done", StoredResponse(int(row[2]), headers, bytes(row[4])))
+            db.execute("DELETE FROM idempotency WHERE created_at <= ?", (now - retention,))
             db.execute(
                 "INSERT OR REPLACE INTO idempotency (scope, key, created_at, state) "
                 "VALUES (?, ?, ?, 'in_flight')",
@@ -133,7 +167,9 @@ class Store:
         )
 
     def reset(self) -> None:
-        """Forget every order and idempotency record."""
+        """Forget every order and idempotency record, and set the clock back (no offset)."""
         with self.transaction() as db:
             db.execute("DELETE FROM orders")
             db.execute("DELETE FROM idempotency")
+            db.execute("DELETE FROM clock")
+            self._advanced = 0.0

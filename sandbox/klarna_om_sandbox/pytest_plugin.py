@@ -1,6 +1,7 @@
 """A pytest plugin (entry point ``klarna_om_sandbox``) with the ``klarna_sandbox`` fixture.
 
-One sandbox runs per test session on a free loopback port; every test gets it reset.
+One sandbox runs per test session on a free loopback port; every test gets it reset (orders,
+idempotency keys, faults, and the clock back to no offset).
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ def klarna_sandbox_session() -> Iterator[SandboxServer]:
 
 @pytest.fixture
 def klarna_sandbox(klarna_sandbox_session: SandboxServer) -> SandboxServer:
-    """A running sandbox, reset for this test: ``base_url``, ``username``, ``password``."""
+    """A running sandbox, reset for this test (its clock set back too).
+
+    It is the ``SandboxServer``: ``base_url``, ``username``, ``password``, ``create_order()``,
+    ``get_order()``, ``add_fault()``, ``advance_clock(seconds)``, ``clock()``.
+    """
     klarna_sandbox_session.reset()
     return klarna_sandbox_session

@@ -389,11 +389,21 @@ def request_model(model: Callable[[dict[str, Any]], T], data: dict[str, Any]) ->
 
 
 def check_base_url(base_url: str) -> str:
-    """``base_url`` if it is https, or plain http on a loopback host (the local sandbox)."""
+    """``base_url`` if it is https, or plain http on a loopback host (the local sandbox).
+
+    User info (``user:password@``) is refused: the URL is shown by ``repr(client)`` and in
+    logs, and credentials have their own arguments. No message repeats the URL.
+    """
     try:
         url = httpx.URL(base_url)
     except (httpx.InvalidURL, TypeError):
         raise InvalidRequestError("base_url is not a valid URL", field="base_url") from None
+    if url.userinfo:
+        raise InvalidRequestError(
+            "base_url must not contain user info (user:password@): pass the credentials as "
+            f"username= and password= (or {ENV_USERNAME} and {ENV_PASSWORD})",
+            field="base_url",
+        )
     if url.scheme == "https" and url.host:
         return base_url
     if url.scheme == "http" and _is_loopback(url.host):

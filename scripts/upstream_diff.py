@@ -2,26 +2,40 @@
 
 Usage: python scripts/upstream_diff.py [UPSTREAM ...]   (`make upstream-diff [UPSTREAM=path]`)
 Default: every vendored copy in spec/upstream/. Exit 1 if any difference is unexplained (or,
-with the defaults, if a ledger entry explains nothing: the ledger must stay true).
+with the defaults, if a ledger entry names an operation, place, aspect or copy that differs
+nowhere: the ledger must stay true), or if the ledger is malformed. Each unexplained difference
+comes with the ledger entry that would explain it, as YAML to paste into spec/deviations.yaml
+once it has a reason.
 
 Our operations are found in the upstream file by method and path. For each one it compares the
 operationId, the parameters (presence, required, type, format, bounds, enum), the request body,
 the response codes, the response headers (presence, required, type) and the bodies, field by
 field through ``$ref``s: presence, required, type, format, bounds (minimum, maximum, minLength,
 maxLength, maxItems), enum values. Descriptions and examples are not compared. Klarna's open
-enums in spec/ (``anyOf: [enum, string]``) compare as their enum plus ``open: true``.
+enums in spec/ (``anyOf: [enum, string]``) compare as their enum plus ``open: true``; openness
+is compared only where both sides list values (a plain string is open already).
 
 A difference reads ``<operationId> <where> <aspect>: Klarna <value>, ours <value>``, where
 ``where`` is ``request.body.order_lines[].quantity``, ``response.200.body.refunds[].reference``,
-``response.201.header.Location``, ``parameter.header.Klarna-Idempotency-Key`` or ``operation``.
-A ledger entry explains the differences it matches: ``operation`` and ``where`` (fnmatch
-patterns), ``aspect`` (optional) and, when given, ``upstream`` and ``ours`` (a value, or a map from
-an upstream file's stem to a value).
+``response.201.header.location``, ``parameter.header.klarna-idempotency-key`` or ``operation``.
+Enum values compare as one difference per place, aspect ``enum values``: the values only
+Klarna lists, and the values only we list (sorted lists).
+
+Our additions (a difference where the upstream copy says nothing: an ``absent`` field,
+parameter, header or response, no enum values, no bound) are judged against the newest copy
+only, the one whose name carries the latest date (``klarna-om-openapi-2026-03.yml``; a name
+without a date counts as newest, as a fresh download): an older copy that lacks what the newest
+has is history, not a difference.
+
+A ledger entry explains exactly what it names, nothing by pattern: ``where`` and ``aspect`` (a
+string or a list), ``operation`` (likewise; omitted, every operation), and ``upstream`` and
+``ours``, the whole values (a map from an upstream file's stem to a value when the copies
+differ; a list of enum values in any order). A value Klarna removes or renames is therefore
+always reported.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import re
 import sys
@@ -38,6 +52,11 @@ LEDGER = ROOT / "spec" / "deviations.yaml"
 UPSTREAM_DIR = ROOT / "spec" / "upstream"
 METHODS = ("get", "put", "post", "delete", "patch")
 ABSENT = "absent"
+ENUM_VALUES = "enum values"
+#: The keys of a ledger entry; all but ``operation`` are required.
+ENTRY_KEYS = ("operation", "where", "aspect", "upstream", "ours", "why")
+#: What the hint's ``why`` starts with; an entry that still says it is refused.
+TODO = "TODO"
 #: Schema keywords compared, besides properties, items, required and enums.
 SCALARS = ("type", "format", "minimum", "maximum", "minLength", "maxLength", "maxItems")
 
@@ -53,10 +72,20 @@ class Difference:
     ours: Any
 
     def __str__(self) -> str:
+        if self.aspect == ENUM_VALUES:
+            return (
+                f"{self.operation} {self.where} {self.aspect}: only Klarna lists "
+                f"{_show(self.upstream)}, only ours {_show(self.ours)}"
+            )
         return (
             f"{self.operation} {self.where} {self.aspect}: Klarna {_show(self.upstream)}, "
             f"ours {_show(self.ours)}"
         )
+
+    @property
+    def is_addition(self) -> bool:
+        """Whether the upstream copy says nothing here and we say something."""
+        return self.upstream == ABSENT or (self.aspect == ENUM_VALUES and not self.upstream)
 
 
 def _show(value: Any) -> str:
@@ -112,13 +141,11 @@ def _schema_diffs(
     for key in SCALARS:
         if mine.get(key) != klarna.get(key):
             found.append(Difference(op, where, key, klarna.get(key, ABSENT), mine.get(key, ABSENT)))
-    mine_enum, klarna_enum = sorted(mine.get("enum", [])), sorted(klarna.get("enum", []))
+    mine_enum, klarna_enum = set(mine.get("enum", [])), set(klarna.get("enum", []))
     if mine_enum != klarna_enum:
-        for value in sorted(set(klarna_enum) - set(mine_enum)):
-            found.append(Difference(op, where, f"enum value {value}", "listed", ABSENT))
-        for value in sorted(set(mine_enum) - set(klarna_enum)):
-            found.append(Difference(op, where, f"enum value {value}", ABSENT, "listed"))
-    if bool(mine.get("open")) != bool(klarna.get("open")) and (mine_enum or klarna_enum):
+        only_klarna, only_ours = _values(klarna_enum - mine_enum), _values(mine_enum - klarna_enum)
+        found.append(Difference(op, where, ENUM_VALUES, only_klarna, only_ours))
+    if bool(mine.get("open")) != bool(klarna.get("open")) and mine_enum and klarna_enum:
         found.append(
             Difference(op, where, "open enum", bool(klarna.get("open")), bool(mine.get("open")))
         )
@@ -152,6 +179,11 @@ def _schema_diffs(
             depth + 1,
         )
     return found
+
+
+def _values(values: Any) -> tuple[Any, ...]:
+    """Enum values in one order (a ledger may list them in any)."""
+    return tuple(sorted(values, key=json.dumps))
 
 
 def _template(path: str) -> str:
@@ -326,30 +358,114 @@ def _compare_responses(
     return found
 
 
-def _value_for(value: Any, stem: str) -> Any:
-    if isinstance(value, dict) and stem in value:
-        return value[stem]
-    return value
+def _names(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
 
 
-def _matches(value: str, patterns: str | list[str]) -> bool:
-    if isinstance(patterns, str):
-        patterns = [patterns]
-    return any(fnmatch.fnmatchcase(value, pattern) for pattern in patterns)
+def _value_for(value: Any, stem: str) -> tuple[bool, Any]:
+    """The value an entry gives for the copy ``stem``, and whether the entry keys it by copy."""
+    if isinstance(value, dict):
+        return True, value.get(stem, _NO_VALUE)
+    return False, value
+
+
+_NO_VALUE = object()
+
+
+def _same(entry_value: Any, value: Any) -> bool:
+    if isinstance(entry_value, list) and isinstance(value, tuple):
+        return _values(entry_value) == value
+    return bool(entry_value == value)
 
 
 def explains(entry: dict[str, Any], difference: Difference, stem: str) -> bool:
     """Whether a ledger entry explains a difference found against the upstream file ``stem``."""
-    if not _matches(difference.operation, entry.get("operation", "*")):
+    if "operation" in entry and difference.operation not in _names(entry["operation"]):
         return False
-    if not _matches(difference.where, entry["where"]):
+    if difference.where not in _names(entry["where"]):
         return False
-    if "aspect" in entry and not fnmatch.fnmatchcase(difference.aspect, entry["aspect"]):
+    if difference.aspect not in _names(entry["aspect"]):
         return False
     for side in ("upstream", "ours"):
-        if side in entry and _value_for(entry[side], stem) != getattr(difference, side):
+        _, value = _value_for(entry[side], stem)
+        if not _same(value, getattr(difference, side)):
             return False
     return True
+
+
+def _named(entry: dict[str, Any]) -> set[str]:
+    """Everything an entry names, each of which must explain some difference."""
+    named = {f"where {w}" for w in _names(entry["where"])}
+    named |= {f"aspect {a}" for a in _names(entry["aspect"])}
+    named |= {f"operation {o}" for o in _names(entry.get("operation", []))}
+    for side in ("upstream", "ours"):
+        if isinstance(entry[side], dict):
+            named |= {f"{side} for {stem}" for stem in entry[side]}
+    return named
+
+
+def _used(entry: dict[str, Any], difference: Difference, stem: str) -> set[str]:
+    used = {f"where {difference.where}", f"aspect {difference.aspect}"}
+    if "operation" in entry:
+        used.add(f"operation {difference.operation}")
+    for side in ("upstream", "ours"):
+        if isinstance(entry[side], dict):
+            used.add(f"{side} for {stem}")
+    return used
+
+
+def ledger_problems(ledger: Any) -> list[str]:
+    """What makes the ledger unusable: missing or unknown keys, a reason not yet written."""
+    if not isinstance(ledger, list):
+        return ["`deviations` is not a list"]
+    problems = []
+    for index, entry in enumerate(ledger):
+        if not isinstance(entry, dict):
+            problems.append(f"entry {index} is not a mapping")
+            continue
+        missing = [k for k in ENTRY_KEYS[1:] if k not in entry]
+        unknown = sorted(set(entry) - set(ENTRY_KEYS))
+        if missing or unknown:
+            problems.append(f"entry {index}: missing {missing}, unknown {unknown}")
+            continue
+        why = str(entry["why"]).strip()
+        if why.startswith(TODO) or len(why.split()) < 8:
+            problems.append(f"entry {index}: `why` needs a reason (8 words or more): {why[:60]!r}")
+    return problems
+
+
+def hint(unexplained: list[Difference]) -> str:
+    """The ledger entries that would explain ``unexplained``, as YAML under ``deviations:``.
+
+    One entry per aspect and pair of values, naming exactly the operations and places found
+    (places with the same operations share an entry).
+    """
+    groups: dict[tuple[str, str, str], dict[str, set[str]]] = {}
+    for d in unexplained:
+        key = (d.aspect, json.dumps(d.upstream), json.dumps(d.ours))
+        groups.setdefault(key, {}).setdefault(d.where, set()).add(d.operation)
+    lines = []
+    for (aspect, upstream, ours), places in groups.items():
+        by_operations: dict[tuple[str, ...], list[str]] = {}
+        for where, found_in in places.items():
+            by_operations.setdefault(tuple(sorted(found_in)), []).append(where)
+        for operations, wheres in by_operations.items():
+            lines += [
+                f"  - operation:{_yaml(list(operations))}",
+                f"    where:{_yaml(wheres)}",
+                f"    aspect: {json.dumps(aspect)}",
+                f"    upstream: {upstream}",
+                f"    ours: {ours}",
+                f'    why: "{TODO}: why spec/ deliberately says this (a sentence or more)"',
+            ]
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _yaml(names: list[str]) -> str:
+    """One name as a YAML scalar, several as a block list (JSON scalars are YAML too)."""
+    if len(names) == 1:
+        return f" {json.dumps(names[0])}"
+    return "".join(f"\n      - {json.dumps(name)}" for name in names)
 
 
 def upstream_files() -> list[Path]:
@@ -357,35 +473,72 @@ def upstream_files() -> list[Path]:
     return sorted(p for p in UPSTREAM_DIR.iterdir() if p.suffix in (".json", ".yml", ".yaml"))
 
 
-def main(argv: list[str]) -> int:
+def copy_date(path: Path) -> tuple[int, ...]:
+    """The date a copy's name ends with (``...-2024-01`` is (2024, 1)); none reads as newest."""
+    found = re.search(r"(?<!\d)(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$", path.stem)
+    if found is None:
+        return (sys.maxsize,)
+    return tuple(int(part) for part in found.groups() if part is not None)
+
+
+def load_ledger(path: Path = LEDGER) -> list[dict[str, Any]]:
+    """The ledger's entries (unchecked: see ledger_problems)."""
+    entries: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))["deviations"]
+    return entries
+
+
+def main(argv: list[str], ledger_path: Path = LEDGER) -> int:
     """Print the unexplained differences for each upstream file; the exit code is the verdict."""
     ours = load(SPEC)
-    ledger: list[dict[str, Any]] = yaml.safe_load(LEDGER.read_text(encoding="utf-8"))["deviations"]
-    files = [Path(a) for a in argv] or upstream_files()
-    used: set[int] = set()
-    status = 0
+    ledger = load_ledger(ledger_path)
+    problems = ledger_problems(ledger)
+    if problems:
+        for problem in problems:
+            print(f"upstream-diff: {ledger_path.name}: {problem}")
+        return 1
+    given = [Path(a) for a in argv]
+    files = given or upstream_files()
+    known = [*upstream_files(), *given]
+    newest = max(copy_date(p) for p in known)
+    newest_names = ", ".join(sorted({p.name for p in known if copy_date(p) >= newest}))
+    used: dict[int, set[str]] = {}
+    unexplained: list[Difference] = []
     for path in files:
-        theirs = load(path)
-        differences = compare(ours, theirs)
-        unexplained = []
-        for difference in differences:
+        differences = compare(ours, load(path))
+        is_newest = copy_date(path) >= newest
+        judged = [d for d in differences if is_newest or not d.is_addition]
+        not_here = []
+        for difference in judged:
             matched = [i for i, e in enumerate(ledger) if explains(e, difference, path.stem)]
-            used.update(matched)
+            for i in matched:
+                used.setdefault(i, set()).update(_used(ledger[i], difference, path.stem))
             if not matched:
-                unexplained.append(difference)
-        print(
-            f"upstream-diff: {path.name}: {len(differences)} differences, "
-            f"{len(differences) - len(unexplained)} explained by {LEDGER.name}, "
-            f"{len(unexplained)} not"
+                not_here.append(difference)
+        additions = (
+            ""
+            if is_newest
+            else f" (and {len(differences) - len(judged)} additions of ours, judged against the "
+            f"newest copy only: {newest_names})"
         )
-        for difference in unexplained:
+        print(
+            f"upstream-diff: {path.name}: {len(judged)} differences{additions}, "
+            f"{len(judged) - len(not_here)} explained by {ledger_path.name}, {len(not_here)} not"
+        )
+        for difference in not_here:
             print(f"  {difference}")
-        status |= 1 if unexplained else 0
+        unexplained += [d for d in not_here if d not in unexplained]
+    status = 1 if unexplained else 0
     if not argv:
         for index, entry in enumerate(ledger):
-            if index not in used:
-                print(f"upstream-diff: ledger entry {index} explains nothing: {entry['why'][:60]}")
+            for name in sorted(_named(entry) - used.get(index, set())):
+                print(f"upstream-diff: {ledger_path.name}: entry {index}: {name} explains nothing")
                 status = 1
+    if unexplained:
+        print(
+            "\nupstream-diff: change spec/ to say what Klarna says, or add to the ledger (under "
+            "`deviations:`), each with its reason in `why`:\n"
+        )
+        print(hint(unexplained), end="")
     return status
 
 

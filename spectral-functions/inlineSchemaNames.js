@@ -3,6 +3,8 @@
 // property) after its parent and property: OrderLine.type becomes "OrderLineType". When that
 // name is already a component (the enum OrderLineType), openapi-generator's clients break (its
 // Python client recursed forever). Such a schema needs a `title` that is no component's name.
+// The rule runs on the document as written (`resolved: false`): a property that is a `$ref` is
+// named by its target component, so it is never inline, whatever that component holds.
 "use strict";
 
 const pascal = (text) =>

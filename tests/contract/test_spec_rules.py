@@ -79,6 +79,49 @@ def test_each_project_rule_catches_its_planted_violation(tmp_path: Path) -> None
     }
 
 
+def _inline_schema_findings(spec: dict[str, Any], tmp_path: Path) -> list[tuple[str, ...]]:
+    planted = tmp_path / "planted.yaml"
+    planted.write_text(yaml.safe_dump(spec, sort_keys=False))
+    result = subprocess.run(
+        [
+            str(ROOT / "node_modules/.bin/spectral"),
+            "lint",
+            str(planted),
+            "--ruleset",
+            str(ROOT / ".spectral.yaml"),
+            "--format",
+            "json",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=ENV,
+    )
+    return [
+        tuple(r["path"])
+        for r in json.loads(result.stdout or "[]")
+        if r["code"] == "klarna-inline-schema-names"
+    ]
+
+
+def test_inline_schema_names_judges_the_schema_as_written(tmp_path: Path) -> None:
+    spec = copy.deepcopy(load_spec())
+    schemas = spec["components"]["schemas"]
+    # The fix the rule asks for, done with a named component: OrderLine.type is a $ref to an
+    # untitled open enum. Resolved, it would look like an untitled inline anyOf named
+    # "OrderLineType" (a component); as written it is named by its component, and passes.
+    wrapped = schemas["OrderLine"]["properties"]["type"]
+    del wrapped["title"]
+    schemas["OrderLineTypeField"] = wrapped
+    schemas["OrderLine"]["properties"]["type"] = {"$ref": "#/components/schemas/OrderLineTypeField"}
+    # An untitled inline anyOf that generators would name "SubscriptionInterval" still fails.
+    del schemas["Subscription"]["properties"]["interval"]["title"]
+    assert _inline_schema_findings(spec, tmp_path) == [
+        ("components", "schemas", "Subscription", "properties", "interval")
+    ]
+
+
 def test_the_spec_itself_passes_every_rule() -> None:
     result = subprocess.run(
         [

@@ -434,15 +434,21 @@ _HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
 
 
 def check_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    """Extra headers for every call, if none of them replaces a protected one."""
+    """Extra headers for every call, if none of them replaces a protected one.
+
+    Names compare ignoring case and with ``_`` as ``-``: servers and proxies that read
+    ``Klarna_Idempotency_Key`` as ``Klarna-Idempotency-Key`` (CGI and WSGI environments
+    spell both ``HTTP_KLARNA_IDEMPOTENCY_KEY``) would see two keys.
+    """
     checked: dict[str, str] = {}
     for name, value in headers.items():
         if not isinstance(name, str) or not isinstance(value, str):
             raise InvalidRequestError("headers must map str to str", field="headers")
-        if name.lower() in PROTECTED_HEADERS:
+        if name.lower().replace("_", "-") in PROTECTED_HEADERS:
             raise InvalidRequestError(
                 f"headers cannot set {name}: the client sets it (protected: "
-                f"{', '.join(sorted(PROTECTED_HEADERS))})",
+                f"{', '.join(sorted(PROTECTED_HEADERS))}; names compare ignoring case, "
+                "with _ as -)",
                 field=f"headers.{name}",
             )
         if not _TOKEN.fullmatch(name) or not _HEADER_VALUE.fullmatch(value):

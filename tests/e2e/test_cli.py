@@ -69,12 +69,21 @@ def test_refund_and_read_it_back_human_and_json(klarna_sandbox: SandboxServer) -
         klarna_sandbox, "refund", order_id, "10000", "--line", line, "--reference", "r-1"
     )
     assert (human.returncode, human.stderr) == (0, "")
-    assert human.stdout.splitlines()[0] == "Refund created"
+    assert human.stdout.splitlines()[0].startswith("Refund created: refund_id ")
     assert "EUR 100.00" in human.stdout
     done = klarna(klarna_sandbox, "refund", order_id, "2500", "--reference", "r-2", "--json")
     assert done.returncode == 0, done.stderr
     created = json.loads(done.stdout)
-    assert sorted(created) == ["idempotency_key", "location", "order_id", "refund_id"]
+    assert sorted(created) == [
+        "already_refunded",
+        "idempotency_key",
+        "location",
+        "order_id",
+        "reference",
+        "refund_id",
+        "refunded_amount",
+    ]
+    assert (created["already_refunded"], created["refunded_amount"]) == (False, 2500)
     assert created["order_id"] == order_id
     read = json.loads(
         klarna(klarna_sandbox, "get-refund", order_id, created["refund_id"], "--json").stdout
@@ -171,14 +180,17 @@ def test_no_answer_exits_3_with_the_key_and_the_command_that_retries(
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
-    done = klarna(klarna_sandbox, "refund", "o-1", "100", "--reference", "r 1", base_url=closed)
+    done = klarna(klarna_sandbox, "refund", "o-1", "100", "--description", "r 1", base_url=closed)
     assert done.returncode == 3
     lines = done.stderr.splitlines()
     assert lines[0].startswith("outcome unknown: no usable answer: ")
     key = lines[0].rsplit("idempotency_key=", 1)[1]
-    assert lines[-1] == f"  klarna-om refund o-1 100 --reference 'r 1' --idempotency-key {key}"
-    read = klarna(klarna_sandbox, "get-order", "o-1", base_url=closed)
-    assert read.returncode == 3
+    assert lines[-1] == f"  klarna-om refund o-1 100 --description 'r 1' --idempotency-key {key}"
+    for args in (("get-order", "o-1"), ("refund", "o-1", "100", "--reference", "r 1")):
+        read = klarna(klarna_sandbox, *args, base_url=closed)  # a read fails: nothing was sent
+        assert read.returncode == 3
+        assert read.stderr.startswith("no usable answer (nothing was changed: run it again): ")
+        assert "idempotency" not in read.stderr
 
 
 def test_missing_credentials_exit_2_without_a_prompt() -> None:
@@ -214,7 +226,8 @@ def test_batch_validates_first_then_sends_once_and_resumes(
     assert failed.returncode == 2
     assert failed.stderr.splitlines() == [
         f"{bad}:3: order_id and reference repeat line 2: one refund each",
-        f"{bad}:4: amount must be a whole number of minor units",
+        f"{bad}:4: amount must be a whole number of minor units in plain digits 0-9 (no sign,"
+        " space, separator or decimal point)",
         f"{bad}:5: reference is required: it makes the row's idempotency key",
         "3 bad rows; nothing was sent",
     ]
@@ -248,7 +261,16 @@ def test_batch_validates_first_then_sends_once_and_resumes(
         "refused": 1,
         "unknown": 0,
     }
-    assert summary["this_run"] == {"sent": 7, "done": 6, "refused": 1, "unknown": 0}
+    assert summary["this_run"] == {
+        "sent": 7,
+        "done": 6,
+        "refused": 1,
+        "unknown": 0,
+        "reconciled": 0,
+    }
+    assert summary["refused"] == [
+        {"line": 7, "order_id": orders[0], "reference": "too-much", "error": "REFUND_NOT_ALLOWED"}
+    ]
     with report.open(encoding="utf-8") as handle:
         outcomes = {(r["reference"], r["state"], r["error"]) for r in csv.DictReader(handle)}
     assert ("too-much", "refused", "REFUND_NOT_ALLOWED") in outcomes
@@ -258,6 +280,7 @@ def test_batch_validates_first_then_sends_once_and_resumes(
         "done": 0,
         "refused": 0,
         "unknown": 0,
+        "reconciled": 0,
     }
     booked = [len(klarna_sandbox.get_order(o)["refunds"]) for o in orders]
     assert booked == [1, 2, 1, 1, 1]
@@ -322,15 +345,21 @@ def test_batch_in_plain_text_a_changed_file_and_json_errors(
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("3 done, 0 refused, 0 unknown, 0 not sent; journal ")
     assert done.stderr.splitlines()[-1].startswith("3/3 done 3 refused 0 unknown 0 ")
-    _write_csv(path, [{"order_id": o, "amount": "100", "reference": "y"} for o in orders])
+    _write_csv(path, [{"order_id": o, "amount": "200", "reference": "x"} for o in orders])
     changed = klarna(klarna_sandbox, "batch", str(path))
     assert changed.returncode == 2
-    assert changed.stderr.startswith("the CSV changed since journal ")
+    assert changed.stderr.startswith("3 rows changed after they were sent; nothing was sent.")
     bad = tmp_path / "bad.csv"
     _write_csv(bad, [{"order_id": orders[0], "amount": "x", "reference": "z"}])
     errors = klarna(klarna_sandbox, "batch", str(bad), "--json")
     assert json.loads(errors.stdout) == {
-        "errors": [{"line": 2, "message": "amount must be a whole number of minor units"}]
+        "errors": [
+            {
+                "line": 2,
+                "message": "amount must be a whole number of minor units in plain digits 0-9 (no"
+                " sign, space, separator or decimal point)",
+            }
+        ]
     }
 
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from klarna_om import APIConnectionError, APIStatusError
-from klarna_om._cli._batch import RowError, TokenBucket, outcome_of, read_rows
-from klarna_om._cli._commands import money
-from klarna_om._cli._journal import Entry, JournalMismatchError, SQLiteJournal, summary
+from klarna_om._cli._batch import TokenBucket, outcome_of
+from klarna_om._cli._csvfile import Row, RowError, read_rows
+from klarna_om._cli._journal import Change, JournalError, Plan, SQLiteJournal, plan, summary
+from klarna_om._cli._output import money
+from klarna_om._cli._rules import refund_key
 from klarna_om._errors import status_error
 from tests._support.data import TSHIRT
 
@@ -95,26 +99,53 @@ def test_a_return_fee_row_must_add_up(tmp_path: Path) -> None:
     assert (errors, len(rows), rows[0].return_fee, rows[0].lines) == ([], 1, 500, (TSHIRT,))
 
 
-def test_the_key_comes_from_order_and_reference(tmp_path: Path) -> None:
-    first, _ = read_rows(_csv(tmp_path, "order_id,amount,reference\no-1,100,r-1\n"))
-    again, _ = read_rows(_csv(tmp_path, "order_id,amount,reference\no-1,250,r-1\n"))
-    other, _ = read_rows(_csv(tmp_path, "order_id,amount,reference\no-1,100,r-2\n"))
-    assert first[0].key == again[0].key != other[0].key
+def test_the_key_comes_from_merchant_order_and_reference() -> None:
+    first = refund_key("K1", "o-1", "r-1")
+    assert first == refund_key("K1", "o-1", "r-1")  # a re-run sends the same key
+    others = {
+        refund_key("K2", "o-1", "r-1"),
+        refund_key("K1", "o-2", "r-1"),
+        refund_key("K1", "o-1", "r-2"),
+        refund_key("K1", "o-1", "r-1", generation=2),
+    }
+    assert len(others) == 4 and first not in others
+    assert refund_key("K1", "o-1", "r-1", generation=1) == first
 
 
-def test_the_journal_records_states_and_refuses_a_changed_file(tmp_path: Path) -> None:
-    journal = SQLiteJournal(str(tmp_path / "j.sqlite3"))
-    journal.register([Entry(2, "o-1", "r-1", "k-1"), Entry(3, "o-2", "r-2", "k-2")])
-    journal.register([Entry(2, "o-1", "r-1", "k-1")])  # known rows are kept as they are
-    journal.mark_in_flight(2)
-    journal.mark_outcome(3, "refused", None, "REFUND_NOT_ALLOWED")
-    assert [(e.line, e.state, e.attempts, e.error) for e in journal.entries()] == [
-        (2, "in_flight", 1, None),
-        (3, "refused", 0, "REFUND_NOT_ALLOWED"),
-    ]
-    assert [e.line for e in journal.to_send()] == [2]
-    journal.mark_outcome(2, "done", "refund-1", None)
-    assert journal.counts() == {"done": 1, "refused": 1}
+def _row(line: int, order_id: str, amount: int, reference: str = "r") -> Row:
+    return Row(line, order_id, amount, reference)
+
+
+def test_the_journal_records_states_by_order_and_reference(tmp_path: Path) -> None:
+    now = [1000.0]
+    journal = SQLiteJournal(tmp_path / "j.sqlite3", clock=lambda: now[0])
+    rows = [_row(2, "o-1", 100), _row(3, "o-2", 200)]
+    keys = {("o-1", "r"): "k-1", ("o-2", "r"): "k-2"}
+    assert journal.apply(rows, keys) == Plan(new=tuple(rows))
+    assert journal.apply(rows, keys) == Plan()  # known rows are kept as they are
+    journal.mark_in_flight(("o-1", "r"))
+    now[0] = 1005.0
+    journal.mark_in_flight(("o-1", "r"))
+    journal.mark_outcome(("o-2", "r"), "refused", None, "REFUND_NOT_ALLOWED")
+    first, second = journal.entries()
+    assert (first.line, first.state, first.attempts, first.first_sent_at, first.key_sent_at) == (
+        2,
+        "in_flight",
+        2,
+        1000.0,
+        1000.0,
+    )
+    assert (first.amount, first.digest, first.key) == (100, rows[0].digest, "k-1")
+    assert (second.state, second.error, second.attempts) == ("refused", "REFUND_NOT_ALLOWED", 0)
+    journal.renew_key(("o-1", "r"), "k-1b", 2)
+    journal.mark_outcome(("o-1", "r"), "done", "refund-1", None)
+    renewed = journal.entries()[0]
+    assert (renewed.key, renewed.generation, renewed.key_sent_at, renewed.refund_id) == (
+        "k-1b",
+        2,
+        None,
+        "refund-1",
+    )
     assert summary(journal.entries()) == {
         "pending": 0,
         "in_flight": 0,
@@ -122,10 +153,101 @@ def test_the_journal_records_states_and_refuses_a_changed_file(tmp_path: Path) -
         "refused": 1,
         "unknown": 0,
     }
-    with pytest.raises(JournalMismatchError) as info:
-        journal.register([Entry(2, "o-1", "r-1", "another-key")])
-    assert str(info.value).startswith("the CSV changed since journal ")
     journal.close()
+
+
+def test_a_plan_names_new_changed_and_removed_rows() -> None:
+    sent = _row(2, "o-1", 100)
+    unsent = _row(3, "o-2", 200)
+    gone = _row(4, "o-3", 300)
+    entries = [
+        _entry(sent, attempts=1, state="done"),
+        _entry(unsent),
+        _entry(gone, attempts=1, state="unknown"),
+    ]
+    moved_sent = _row(5, "o-1", 150)
+    changed_unsent = _row(2, "o-2", 250)
+    added = _row(3, "o-4", 50)
+    found = plan([changed_unsent, added, moved_sent], entries)
+    assert found == Plan(
+        new=(added,),
+        changed_unsent=(Change(changed_unsent, entries[1]),),
+        changed_sent=(Change(moved_sent, entries[0]),),
+        removed=(entries[2],),
+    )
+    assert found.changed_sent[0].describe() == (
+        "line 5 (was line 2), order o-1 reference r, state done: amount 100 -> 150"
+    )
+    described = Change(Row(2, "o-2", 200, "r", description="other"), entries[1]).describe()
+    assert described == (
+        "line 2 (was line 3), order o-2 reference r, state pending: lines or description changed"
+    )
+
+
+def _entry(row: Row, attempts: int = 0, state: str = "pending") -> Any:
+    from klarna_om._cli._journal import Entry
+
+    return Entry(
+        row.order_id,
+        row.reference,
+        row.line,
+        "k",
+        digest=row.digest,
+        amount=row.amount,
+        state=state,  # type: ignore[arg-type]
+        attempts=attempts,
+    )
+
+
+def test_a_version_1_journal_is_migrated_and_keeps_its_keys(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE rows (line INTEGER PRIMARY KEY, order_id TEXT NOT NULL, reference TEXT"
+            " NOT NULL, key TEXT NOT NULL, state TEXT NOT NULL, refund_id TEXT, error TEXT,"
+            " attempts INTEGER NOT NULL DEFAULT 0, created_at REAL NOT NULL, updated_at REAL"
+            " NOT NULL)"
+        )
+        db.execute(
+            "INSERT INTO rows VALUES (2, 'o-1', 'r', 'old-key', 'done', 'f-1', NULL, 1, 10.0, 11.0)"
+        )
+        db.execute(
+            "INSERT INTO rows VALUES (3, 'o-2', 'r', 'old-2', 'pending', NULL, NULL, 0, 10.0, 10.0)"
+        )
+    looked = SQLiteJournal(path, read_only=True)
+    assert [(e.key, e.state, e.first_sent_at) for e in looked.entries()] == [
+        ("old-key", "done", 10.0),
+        ("old-2", "pending", None),
+    ]
+    looked.close()
+    journal = SQLiteJournal(path)
+    rows = [_row(2, "o-1", 100), _row(3, "o-2", 200)]
+    assert journal.apply(rows, {}) == Plan()  # nothing new; digests recorded from now on
+    entries = journal.entries()
+    assert [(e.key, e.digest, e.amount, e.state) for e in entries] == [
+        ("old-key", rows[0].digest, 100, "done"),
+        ("old-2", rows[1].digest, 200, "pending"),
+    ]
+    journal.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (2,)
+        tables = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert tables == {"refunds"}
+    again = SQLiteJournal(path)
+    changed = again.apply([_row(2, "o-1", 999), rows[1]], {})
+    assert [c.describe() for c in changed.changed_sent] == [
+        "line 2, order o-1 reference r, state done: amount 100 -> 999"
+    ]
+    again.close()
+
+
+def test_another_sqlite_file_is_not_a_journal(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE customers (name TEXT)")
+    with pytest.raises(JournalError) as info:
+        SQLiteJournal(path)
+    assert str(info.value) == f"{path} is an SQLite file but not a klarna-om journal"
 
 
 def _answer(status: int, code: str | None = None) -> APIStatusError:

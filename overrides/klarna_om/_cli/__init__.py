@@ -15,7 +15,8 @@ INSTALL_HINT = "pip install 'klarna-om[cli]'"
 def main() -> None:
     """The ``klarna-om`` console script."""
     try:
-        from ._commands import cli
+        from . import _batch_command, _commands  # noqa: F401 (they add their commands)
+        from ._app import cli
     except ModuleNotFoundError as exc:
         if exc.name not in ("click", "rich") and not (exc.name or "").startswith(
             ("click.", "rich.")

@@ -1,22 +1,20 @@
-"""``klarna-om batch``: refunds from a CSV file, validated first, journaled, resumable.
+"""``klarna-om batch``'s engine: send the journal's rows, paced, concurrently, resumably.
 
-Every row is checked before anything is sent (money checks, duplicates of order_id + reference).
-Each row's idempotency key is derived from (order_id, reference): a re-run sends the same keys,
-and Klarna applies each refund once. The journal (``_journal``) is written before each send and
-after each outcome. Sending is async, with a concurrency limit and a token bucket that halves its
-rate on a 429 and recovers slowly.
+The file is read by ``_csvfile`` and compared with the journal by ``_journal.plan`` before this
+runs. Each row goes out under the key the journal holds for it; a key first sent longer ago than
+``reconcile_after`` is not trusted (Klarna forgets keys after 24 hours): the order is read
+first, and the row is marked done when its refund is there, or sent under its next key
+(``_rules``). The journal is written before each send and after each outcome. Sending is async,
+with a concurrency limit and a token bucket that halves its rate on a 429 and recovers slowly.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import csv
-import json
 import signal
 import time
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import attrs
@@ -26,127 +24,12 @@ from .._async_client import AsyncKlarnaOrderManagement
 from .._async_transport import AsyncRetryTransport
 from .._base_client import RefundCreated
 from .._errors import APIStatusError, AuthenticationError, KlarnaError
-from .._money import ReturnFee, check_refund, refund_with_return_fee_body
-from .._validation import check_path_param, derive_idempotency_key
-from ._journal import Entry, Journal, State
+from ._csvfile import Row
+from ._journal import Entry, Identity, Journal, State
+from ._rules import RECONCILE_AFTER, find_refund, key_expired, refund_key
 
 if TYPE_CHECKING:
     from klarna_om_generated.models.order_line import OrderLineInput
-
-REQUIRED_COLUMNS = ("order_id", "amount", "reference")
-OPTIONAL_COLUMNS = ("return_fee", "description", "lines")
-
-
-@attrs.frozen
-class Row:
-    """A validated CSV row: what to send and under which key."""
-
-    line: int
-    order_id: str
-    amount: int
-    reference: str
-    key: str
-    lines: tuple[dict[str, Any], ...] = ()
-    return_fee: int | None = None
-    description: str | None = None
-
-    def entry(self) -> Entry:
-        """The row's initial journal entry."""
-        return Entry(self.line, self.order_id, self.reference, self.key)
-
-
-@attrs.frozen
-class RowError:
-    """Why a CSV row cannot be sent (its 1-based line in the file)."""
-
-    line: int
-    message: str
-
-
-def _int(text: str, column: str) -> int:
-    text = text.strip()
-    if not text.isdigit():
-        raise ValueError(f"{column} must be a whole number of minor units")
-    return int(text)
-
-
-def read_rows(path: Path) -> tuple[list[Row], list[RowError]]:
-    """Every row of the CSV, validated; or the errors, each with its line number."""
-    rows: list[Row] = []
-    errors: list[RowError] = []
-    seen: dict[tuple[str, str], int] = {}
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        columns = set(reader.fieldnames or ())
-        missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-        unknown = sorted(columns - set(REQUIRED_COLUMNS) - set(OPTIONAL_COLUMNS))
-        if missing or unknown:
-            message = (
-                f"the header needs {', '.join(REQUIRED_COLUMNS)}"
-                f" (optional: {', '.join(OPTIONAL_COLUMNS)})"
-            )
-            if missing:
-                message += f"; missing: {', '.join(missing)}"
-            if unknown:
-                message += f"; unknown: {', '.join(unknown)}"
-            return [], [RowError(1, message)]
-        for record in reader:
-            line = reader.line_num
-            try:
-                row = _row(line, record)
-            except (KlarnaError, ValueError) as exc:
-                errors.append(RowError(line, str(exc)))
-                continue
-            first = seen.setdefault((row.order_id, row.reference), line)
-            if first != line:
-                errors.append(
-                    RowError(line, f"order_id and reference repeat line {first}: one refund each")
-                )
-                continue
-            rows.append(row)
-    if not rows and not errors:
-        errors.append(RowError(1, "the file has no rows"))
-    return rows, errors
-
-
-def _row(line: int, record: dict[str, str | None]) -> Row:
-    def text(column: str) -> str:
-        return (record.get(column) or "").strip()
-
-    order_id = check_path_param("order_id", text("order_id"))
-    reference = text("reference")
-    if not reference:
-        raise ValueError("reference is required: it makes the row's idempotency key")
-    amount = _int(text("amount"), "amount")
-    description = text("description") or None
-    lines: list[dict[str, Any]] = []
-    if text("lines"):
-        try:
-            parsed = json.loads(text("lines"))
-        except json.JSONDecodeError:
-            raise ValueError("lines must be a JSON array of order lines") from None
-        if not isinstance(parsed, list) or not all(isinstance(x, dict) for x in parsed):
-            raise ValueError("lines must be a JSON array of order lines")
-        lines = parsed
-    fee = _int(text("return_fee"), "return_fee") if text("return_fee") else None
-    if fee is not None:
-        if not lines:
-            raise ValueError("return_fee needs the returned lines (column lines)")
-        body = refund_with_return_fee_body(
-            cast("list[OrderLineInput]", lines),
-            ReturnFee(fee),
-            reference=reference,
-            description=description,
-        )
-        if body["refunded_amount"] != amount:
-            raise ValueError(
-                f"amount is {amount}, but the lines minus the return fee are "
-                f"{body['refunded_amount']}"
-            )
-    else:
-        check_refund(amount, lines or None, reference=reference, description=description)
-    key = derive_idempotency_key(order_id, "refund", reference)
-    return Row(line, order_id, amount, reference, key, tuple(lines), fee, description)
 
 
 class TokenBucket:
@@ -237,6 +120,7 @@ class Progress:
     refused: int = 0
     unknown: int = 0
     sent: int = 0
+    reconciled: int = 0
     started: float = attrs.field(factory=time.monotonic)
 
     @property
@@ -246,8 +130,23 @@ class Progress:
 
     @property
     def rate(self) -> float:
-        """Outcomes per second so far."""
-        return self.finished / max(time.monotonic() - self.started, 1e-9)
+        """Requests sent per second so far (over at least one second, so a start is no burst)."""
+        return self.sent / max(time.monotonic() - self.started, 1.0)
+
+
+@attrs.frozen
+class Sender:
+    """How rows are sent: who sends (the key's merchant), and when a key is no longer trusted.
+
+    Args:
+        merchant: The API username: part of every derived key.
+        reconcile_after: Seconds after a key's first send from which the order is read first.
+        clock: Wall-clock seconds (``time.time``; tests move it).
+    """
+
+    merchant: str
+    reconcile_after: float = RECONCILE_AFTER
+    clock: Callable[[], float] = time.time
 
 
 async def send_rows(
@@ -255,14 +154,22 @@ async def send_rows(
     rows: Sequence[Row],
     journal: Journal,
     *,
+    sender: Sender,
     concurrency: int,
     bucket: TokenBucket,
     on_outcome: Callable[[Progress], None],
     stop: asyncio.Event,
 ) -> Progress:
-    """Send the journal's rows still to send; stop taking new rows when ``stop`` is set."""
-    by_line = {row.line: row for row in rows}
-    todo = [by_line[e.line] for e in journal.to_send()]
+    """Send the journal's rows still to send; stop taking new rows when ``stop`` is set.
+
+    Only rows of ``rows`` are sent: a row the journal knows but the file no longer has is left.
+    """
+    by_identity = {(row.order_id, row.reference): row for row in rows}
+    todo = [
+        (by_identity[e.identity], e)
+        for e in journal.entries()
+        if e.state in ("pending", "in_flight", "unknown") and e.identity in by_identity
+    ]
     progress = Progress(total=len(todo))
     slots = asyncio.Semaphore(concurrency)
     transport = AsyncRetryTransport(
@@ -276,12 +183,30 @@ async def send_rows(
         )
     )
 
-    async def one(client: AsyncKlarnaOrderManagement, row: Row) -> None:
+    async def one(client: AsyncKlarnaOrderManagement, row: Row, entry: Entry) -> None:
+        identity = entry.identity
         try:
-            created = await _send(client, row)
+            key = entry.key
+            if entry.attempts and key_expired(
+                entry.key_sent_at, sender.clock(), sender.reconcile_after
+            ):
+                settled = await _reconcile(client, row)
+                progress.reconciled += 1
+                if settled is not None:
+                    state, refund_id, error = settled
+                    journal.mark_outcome(identity, state, refund_id, error)
+                    progress.done += state == "done"
+                    progress.refused += state == "refused"
+                    return
+                key = refund_key(sender.merchant, *identity, entry.generation + 1)
+                journal.renew_key(identity, key, entry.generation + 1)
+                await bucket.acquire()
+            journal.mark_in_flight(identity)
+            progress.sent += 1
+            created = await _send(client, row, key)
         except KlarnaError as exc:
             state, error = outcome_of(exc)
-            journal.mark_outcome(row.line, state, None, error)
+            journal.mark_outcome(identity, state, None, error)
             if isinstance(exc, AuthenticationError):  # every other row would fail the same way
                 stop.set()
             if state == "refused":
@@ -289,10 +214,10 @@ async def send_rows(
             else:
                 progress.unknown += 1
         except Exception as exc:  # a bug: the outcome is unknown, the row is re-sent later
-            journal.mark_outcome(row.line, "unknown", None, type(exc).__name__)
+            journal.mark_outcome(identity, "unknown", None, type(exc).__name__)
             progress.unknown += 1
         else:
-            journal.mark_outcome(row.line, "done", created.refund_id, None)
+            journal.mark_outcome(identity, "done", created.refund_id, None)
             progress.done += 1
         finally:
             slots.release()
@@ -300,7 +225,7 @@ async def send_rows(
 
     async with client_factory(transport) as client:
         tasks: list[asyncio.Task[None]] = []
-        for row in todo:
+        for row, entry in todo:
             await slots.acquire()
             if stop.is_set():
                 slots.release()
@@ -309,14 +234,29 @@ async def send_rows(
             if stop.is_set():
                 slots.release()
                 break
-            journal.mark_in_flight(row.line)
-            progress.sent += 1
-            tasks.append(asyncio.create_task(one(client, row)))
+            tasks.append(asyncio.create_task(one(client, row, entry)))
         await asyncio.gather(*tasks)
     return progress
 
 
-async def _send(client: AsyncKlarnaOrderManagement, row: Row) -> RefundCreated:
+async def _reconcile(
+    client: AsyncKlarnaOrderManagement, row: Row
+) -> tuple[State, str | None, str | None] | None:
+    """Read the order: the row's outcome if its reference is already refunded, else None."""
+    order = await client.get_order(row.order_id)
+    found = find_refund(order.refunds or (), row.reference)
+    if found is None:
+        return None
+    if found.refunded_amount == row.amount:
+        return "done", found.refund_id, None
+    return (
+        "refused",
+        found.refund_id,
+        f"REFERENCE_USED: refund {found.refund_id} of {found.refunded_amount} has this reference",
+    )
+
+
+async def _send(client: AsyncKlarnaOrderManagement, row: Row, key: str) -> RefundCreated:
     if row.return_fee is not None:
         return await client.refund_with_return_fee(
             row.order_id,
@@ -324,7 +264,7 @@ async def _send(client: AsyncKlarnaOrderManagement, row: Row) -> RefundCreated:
             row.return_fee,
             reference=row.reference,
             description=row.description,
-            idempotency_key=row.key,
+            idempotency_key=key,
         )
     return await client.refund_order(
         row.order_id,
@@ -332,7 +272,7 @@ async def _send(client: AsyncKlarnaOrderManagement, row: Row) -> RefundCreated:
         order_lines=cast("list[OrderLineInput]", list(row.lines)) or None,
         reference=row.reference,
         description=row.description,
-        idempotency_key=row.key,
+        idempotency_key=key,
     )
 
 
@@ -350,14 +290,6 @@ def stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
             loop.remove_signal_handler(number)
 
 
-def write_report(path: Path, entries: Sequence[Entry]) -> None:
-    """The outcome of every row, as CSV."""
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(
-            ["line", "order_id", "reference", "state", "refund_id", "error", "idempotency_key"]
-        )
-        for e in entries:
-            writer.writerow(
-                [e.line, e.order_id, e.reference, e.state, e.refund_id or "", e.error or "", e.key]
-            )
+def keys_for(merchant: str, rows: Sequence[Row]) -> dict[Identity, str]:
+    """Each row's first key (``_rules.refund_key``)."""
+    return {(r.order_id, r.reference): refund_key(merchant, r.order_id, r.reference) for r in rows}

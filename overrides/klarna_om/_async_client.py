@@ -3,7 +3,8 @@
 ``scripts/unasync.py`` makes ``_sync_client.py`` from this file; ``make test`` fails when the
 committed twin differs. The client composes the generated package through its httpx seam only:
 an httpx client with Basic auth, a timeout, the retry transport and two event hooks (idempotency
-key; typed errors). Input is checked before anything is sent; credentials are never logged.
+key; typed errors). Input is checked before anything is sent; credentials are never logged,
+and kept only as ``Secret`` values (masked in every repr).
 """
 
 from __future__ import annotations
@@ -179,7 +180,7 @@ class AsyncKlarnaOrderManagement(BaseClient):
         return child
 
     async def _send(self, kwargs: dict[str, Any]) -> httpx.Response:
-        request = build_request(self._base, kwargs, self._headers, self._timeouts)
+        request = build_request(self._base, kwargs, self._headers.reveal(), self._timeouts)
         return received(request, await self._transport.handle_async_request(request))
 
     @property

@@ -2,7 +2,7 @@
 
 Exists because the generated functions send once, without timeout, key or typed errors. Nothing
 here does I/O: the clients (``_async_client`` and its generated twin ``_sync_client``) send.
-It never logs or reprs credentials.
+It never logs or reprs credentials: they are kept only as ``Secret`` values (``_secret``).
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ from ._errors import (
 )
 from ._money import check_refund
 from ._retry import RetryPolicy
+from ._secret import Secret, SecretBasicAuth
 from ._validation import check_idempotency_key, new_idempotency_key
 
 Region = Literal["eu", "na", "oc"]
@@ -550,9 +551,8 @@ class BaseClient:
         self.timeout = check_timeout(timeout)
         self.retry_policy = retry_policy or RetryPolicy(max_retries=max_retries)
         self.max_response_bytes = max_response_bytes
-        self._auth = httpx.BasicAuth(username, password)
         token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
-        self._authorization = f"Basic {token}"  # never logged nor shown in a repr
+        self._authorization = Secret(f"Basic {token}")  # the one place credentials are kept
         self._extra_headers: dict[str, str] = {}
 
     def _derived_options(
@@ -584,21 +584,23 @@ class BaseClient:
             f"max_retries={self.retry_policy.max_retries}, timeout={self.timeout!r})"
         )
 
-    def _request_headers(self) -> httpx.Headers:
+    def _request_headers(self) -> Secret[httpx.Headers]:
         """The headers of every request: credentials, who we are, and the extra ones."""
-        return httpx.Headers(
-            {
-                **self._extra_headers,
-                "User-Agent": USER_AGENT,
-                "Accept-Encoding": "identity",
-                "Authorization": self._authorization,
-            }
+        return Secret(
+            httpx.Headers(
+                {
+                    **self._extra_headers,
+                    "User-Agent": USER_AGENT,
+                    "Accept-Encoding": "identity",
+                    "Authorization": self._authorization.reveal(),
+                }
+            )
         )
 
     def _httpx_args(self) -> dict[str, Any]:
         return {
             "base_url": self.base_url,
-            "auth": self._auth,
+            "auth": SecretBasicAuth(self._authorization),
             "timeout": self.timeout,
             # identity: Klarna's answers are small, and a compressed one could hide a huge body
             "headers": {

@@ -176,7 +176,7 @@ class KlarnaOrderManagement(BaseClient):
         return child
 
     def _send(self, kwargs: dict[str, Any]) -> httpx.Response:
-        request = build_request(self._base, kwargs, self._headers, self._timeouts)
+        request = build_request(self._base, kwargs, self._headers.reveal(), self._timeouts)
         return received(request, self._transport.handle_request(request))
 
     @property

@@ -301,11 +301,11 @@ def test_credentials_and_settings_come_from_the_environment(
     monkeypatch.setenv("KLARNA_PLAYGROUND", "true")
     client = cls()
     assert client.base_url == "https://api-na.playground.klarna.com"
-    assert client._auth._auth_header == httpx.BasicAuth("K-env", "env-secret")._auth_header
+    assert client._authorization.reveal() == httpx.BasicAuth("K-env", "env-secret")._auth_header
     # arguments always win
     assert cls(region="oc", playground=False).base_url == "https://api-oc.klarna.com"
     explicit = cls("K-arg", "arg-secret")
-    assert explicit._auth._auth_header == httpx.BasicAuth("K-arg", "arg-secret")._auth_header
+    assert explicit._authorization.reveal() == httpx.BasicAuth("K-arg", "arg-secret")._auth_header
     monkeypatch.setenv("KLARNA_BASE_URL", "http://127.0.0.1:8089")
     assert cls().base_url == "http://127.0.0.1:8089"
     assert cls(base_url="https://om.test").base_url == "https://om.test"

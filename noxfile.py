@@ -1,8 +1,8 @@
 """The unit tier on every supported Python besides the main one (``make test`` runs it).
 
 ``make test`` runs the whole suite on the venv's Python (3.11); this runs ``tests/unit`` on 3.12
-and 3.13 in their own venvs, with the package, its ``sandbox`` and ``cli`` extras and the pinned
-tools of the ``test`` dependency group (read by nox, so any pip or uv installs them).
+and 3.13 in their own venvs, with the package, its extras (``sandbox``, ``cli``, ``aiohttp``) and
+the pinned tools of the ``test`` dependency group (read by nox, so any pip or uv installs them).
 Interpreters are found on PATH, then under pyenv's versions folder; a missing one is skipped with
 nox's message ("Python interpreter 3.13 not found"), never failed. uv makes the venvs when it is
 installed.
@@ -43,6 +43,6 @@ _add_pyenv_interpreters()
 def unit(session: nox.Session) -> None:
     """The unit tier (MockTransport, no servers) on one Python."""
     test_group = nox.project.dependency_groups(nox.project.load_toml("pyproject.toml"), "test")
-    session.install("-e", ".[sandbox,cli]", *test_group)
+    session.install("-e", ".[sandbox,cli,aiohttp]", *test_group)
     session.run("python", "-c", "import sys; print('Python', sys.version.split()[0])")
     session.run("python", "-m", "pytest", "tests/unit", "-q", *session.posargs)

@@ -14,8 +14,8 @@ import asyncio
 import contextlib
 import signal
 import time
-from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import attrs
 import httpx
@@ -25,7 +25,7 @@ from .._async_transport import AsyncRetryTransport
 from .._base_client import RefundCreated
 from .._errors import APIStatusError, AuthenticationError, KlarnaError
 from ._csvfile import Row
-from ._journal import Entry, Identity, Journal, State
+from ._journal import TO_SEND, Entry, Identity, Journal, State
 from ._rules import RECONCILE_AFTER, find_refund, key_expired, refund_key
 
 if TYPE_CHECKING:
@@ -123,6 +123,17 @@ class Progress:
     reconciled: int = 0
     started: float = attrs.field(factory=time.monotonic)
 
+    def count(self, settled: Settled) -> None:
+        """Add one row's outcome."""
+        self.sent += settled.sent
+        self.reconciled += settled.reconciled
+        if settled.state == "done":
+            self.done += 1
+        elif settled.state == "refused":
+            self.refused += 1
+        else:
+            self.unknown += 1
+
     @property
     def finished(self) -> int:
         """Rows with an outcome in this run."""
@@ -149,6 +160,108 @@ class Sender:
     clock: Callable[[], float] = time.time
 
 
+class RowStore(Protocol):
+    """What settling a row writes: the SQLite journal (``SyncStore``) or the PostgreSQL one."""
+
+    async def mark_in_flight(self, identity: Identity) -> None:
+        """Commit that the row's request is about to leave (its first send time too)."""
+
+    async def mark_outcome(
+        self, identity: Identity, state: State, refund_id: str | None, error: str | None
+    ) -> None:
+        """Commit the row's outcome."""
+
+    async def renew_key(self, identity: Identity, key: str, generation: int) -> None:
+        """Commit the row's next key."""
+
+
+@attrs.frozen
+class SyncStore:
+    """A ``RowStore`` over a synchronous ``Journal`` (SQLite answers in microseconds)."""
+
+    journal: Journal
+
+    async def mark_in_flight(self, identity: Identity) -> None:
+        """See ``RowStore``."""
+        self.journal.mark_in_flight(identity)
+
+    async def mark_outcome(
+        self, identity: Identity, state: State, refund_id: str | None, error: str | None
+    ) -> None:
+        """See ``RowStore``."""
+        self.journal.mark_outcome(identity, state, refund_id, error)
+
+    async def renew_key(self, identity: Identity, key: str, generation: int) -> None:
+        """See ``RowStore``."""
+        self.journal.renew_key(identity, key, generation)
+
+
+@attrs.frozen
+class Settled:
+    """How one row ended: its state, and what it took (for progress)."""
+
+    state: State
+    refund_id: str | None = None
+    error: str | None = None
+    reconciled: bool = False
+    sent: bool = False
+    stop: bool = False  # the credentials were refused: every other row would fail the same way
+
+
+async def settle_row(
+    client: AsyncKlarnaOrderManagement,
+    row: Row,
+    entry: Entry,
+    store: RowStore,
+    sender: Sender,
+    pace: Callable[[], Awaitable[None]],
+) -> Settled:
+    """One row's whole rule, for every storage: reconcile an old key, send, record the outcome.
+
+    ``pace`` is awaited before each request. A row done or refused is left as it is. Errors of
+    the store propagate: the row keeps its last committed state and is settled again later.
+    """
+    if entry.state in ("done", "refused"):
+        return Settled(entry.state, entry.refund_id, entry.error)
+    identity = entry.identity
+    reconciled = sent = False
+    try:
+        key = entry.key
+        if entry.attempts and key_expired(
+            entry.key_sent_at, sender.clock(), sender.reconcile_after
+        ):
+            await pace()
+            settled = await _reconcile(client, row)
+            reconciled = True
+            if settled is not None:
+                state, refund_id, error = settled
+                await store.mark_outcome(identity, state, refund_id, error)
+                return Settled(state, refund_id, error, reconciled=True)
+            key = refund_key(sender.merchant, *identity, entry.generation + 1)
+            await store.renew_key(identity, key, entry.generation + 1)
+        await pace()
+        await store.mark_in_flight(identity)
+        sent = True
+        created = await _send(client, row, key)
+    except KlarnaError as exc:
+        state, error = outcome_of(exc)
+        await store.mark_outcome(identity, state, None, error)
+        stop = isinstance(exc, AuthenticationError)
+        return Settled(state, None, error, reconciled, sent, stop)
+    await store.mark_outcome(identity, "done", created.refund_id, None)
+    return Settled("done", created.refund_id, None, reconciled, sent)
+
+
+def observed_transport(concurrency: int, bucket: TokenBucket | None) -> AsyncRetryTransport:
+    """The batch's transport: pooled for ``concurrency``, telling ``bucket`` about 429s."""
+    inner: httpx.AsyncBaseTransport = httpx.AsyncHTTPTransport(
+        limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    )
+    if bucket is not None:
+        inner = _Observing(inner, bucket)
+    return AsyncRetryTransport(inner)
+
+
 async def send_rows(
     client_factory: Callable[[httpx.AsyncBaseTransport], AsyncKlarnaOrderManagement],
     rows: Sequence[Row],
@@ -168,69 +281,29 @@ async def send_rows(
     todo = [
         (by_identity[e.identity], e)
         for e in journal.entries()
-        if e.state in ("pending", "in_flight", "unknown") and e.identity in by_identity
+        if e.state in TO_SEND and e.identity in by_identity
     ]
     progress = Progress(total=len(todo))
     slots = asyncio.Semaphore(concurrency)
-    transport = AsyncRetryTransport(
-        _Observing(
-            httpx.AsyncHTTPTransport(
-                limits=httpx.Limits(
-                    max_connections=concurrency, max_keepalive_connections=concurrency
-                )
-            ),
-            bucket,
-        )
-    )
+    store = SyncStore(journal)
 
     async def one(client: AsyncKlarnaOrderManagement, row: Row, entry: Entry) -> None:
-        identity = entry.identity
         try:
-            key = entry.key
-            if entry.attempts and key_expired(
-                entry.key_sent_at, sender.clock(), sender.reconcile_after
-            ):
-                settled = await _reconcile(client, row)
-                progress.reconciled += 1
-                if settled is not None:
-                    state, refund_id, error = settled
-                    journal.mark_outcome(identity, state, refund_id, error)
-                    progress.done += state == "done"
-                    progress.refused += state == "refused"
-                    return
-                key = refund_key(sender.merchant, *identity, entry.generation + 1)
-                journal.renew_key(identity, key, entry.generation + 1)
-                await bucket.acquire()
-            journal.mark_in_flight(identity)
-            progress.sent += 1
-            created = await _send(client, row, key)
-        except KlarnaError as exc:
-            state, error = outcome_of(exc)
-            journal.mark_outcome(identity, state, None, error)
-            if isinstance(exc, AuthenticationError):  # every other row would fail the same way
-                stop.set()
-            if state == "refused":
-                progress.refused += 1
-            else:
-                progress.unknown += 1
-        except Exception as exc:  # a bug: the outcome is unknown, the row is re-sent later
-            journal.mark_outcome(identity, "unknown", None, type(exc).__name__)
-            progress.unknown += 1
-        else:
-            journal.mark_outcome(identity, "done", created.refund_id, None)
-            progress.done += 1
+            settled = await settle_row(client, row, entry, store, sender, bucket.acquire)
+        except Exception as exc:  # a bug: the outcome is unknown, the row is sent again later
+            journal.mark_outcome(entry.identity, "unknown", None, type(exc).__name__)
+            settled = Settled("unknown", None, type(exc).__name__, sent=True)
         finally:
             slots.release()
-            on_outcome(progress)
+        progress.count(settled)
+        if settled.stop:
+            stop.set()
+        on_outcome(progress)
 
-    async with client_factory(transport) as client:
+    async with client_factory(observed_transport(concurrency, bucket)) as client:
         tasks: list[asyncio.Task[None]] = []
         for row, entry in todo:
             await slots.acquire()
-            if stop.is_set():
-                slots.release()
-                break
-            await bucket.acquire()
             if stop.is_set():
                 slots.release()
                 break

@@ -13,7 +13,8 @@ undone here, because they would break what the retry policy promises:
   slow one a ``ReadTimeout``.
 
 asyncio only (aiohttp has no trio support). The session is made on first use, in the running
-loop, and closed with the client.
+loop, and closed with the client; it belongs to that loop (another one raises
+``EventLoopMismatchError``), and a forked child of a client gets a new transport (``_process``).
 """
 
 from __future__ import annotations
@@ -21,9 +22,12 @@ from __future__ import annotations
 import asyncio
 import ssl
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx
+
+from ._errors import EventLoopMismatchError
+from ._process import Reopenable
 
 if TYPE_CHECKING:
     import aiohttp
@@ -41,10 +45,12 @@ def _aiohttp() -> Any:
     return aiohttp
 
 
-class AiohttpTransport(httpx.AsyncBaseTransport):
+class AiohttpTransport(httpx.AsyncBaseTransport, Reopenable):
     """An httpx async transport on aiohttp, for many concurrent calls.
 
-    Pass it as ``AsyncKlarnaOrderManagement(..., transport=AiohttpTransport())``.
+    Pass it as ``AsyncKlarnaOrderManagement(..., transport=AiohttpTransport())``. Its session
+    belongs to the event loop it is first used on; in a forked child, the client makes a new
+    transport with the same settings and leaves this one to the parent.
 
     Args:
         limits: Connection-pool limits (``max_connections``, ``keepalive_expiry``).
@@ -64,8 +70,17 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         )
         self._verify = verify
         self._session: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
-    def _get_session(self) -> aiohttp.ClientSession:
+    def _reopened(self) -> Self:
+        return type(self)(limits=self._limits, verify=self._verify)
+
+    def _get_session(self, loop: asyncio.AbstractEventLoop) -> aiohttp.ClientSession:
+        if self._session is not None and not self._session.closed and self._loop is not loop:
+            raise EventLoopMismatchError(
+                "this AiohttpTransport's session belongs to the event loop it was first used "
+                "on, and this is another one: make one transport per event loop; nothing was sent"
+            )
         if self._session is None or self._session.closed:
             aio = self._module
             connector = aio.TCPConnector(
@@ -83,14 +98,14 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             # counts attempts, so no attempt may happen behind its back (see the module doc).
             if hasattr(session, "_retry_connection"):
                 session._retry_connection = False
-            self._session = session
+            self._session, self._loop = session, loop
         return self._session
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send one attempt through aiohttp; map every failure to httpx's error for it."""
         aio = self._module
         try:
-            asyncio.get_running_loop()
+            loop = asyncio.get_running_loop()
         except RuntimeError:
             raise RuntimeError(
                 "AiohttpTransport runs on asyncio only (aiohttp has no trio support)"
@@ -107,8 +122,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             for name, value in request.headers.multi_items()
             if name.lower() not in _COMPUTED
         ]
+        session = self._get_session(loop)
         try:
-            response = await self._get_session().request(
+            response = await session.request(
                 request.method,
                 str(request.url),
                 headers=headers,
@@ -126,8 +142,13 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         )
 
     async def aclose(self) -> None:
-        """Close the aiohttp session and its connections."""
+        """Close the aiohttp session and its connections, on the loop they belong to."""
         if self._session is not None:
+            if not self._session.closed and self._loop is not asyncio.get_running_loop():
+                raise EventLoopMismatchError(
+                    "this AiohttpTransport's session belongs to the event loop it was first "
+                    "used on, and this is another one: close it there; nothing was closed"
+                )
             await self._session.close()
             self._session = None
 

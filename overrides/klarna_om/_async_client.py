@@ -72,24 +72,34 @@ class AsyncKlarnaOrderManagement(BaseClient):
     Every write carries one ``Klarna-Idempotency-Key`` for all its attempts. Use the client as a
     context manager, or close it.
 
+    Processes and event loops: in a child made by ``os.fork()``, the client (and its
+    ``with_options`` children) opens a connection pool of its own and leaves the parent's to
+    the parent, when it made its transport itself or was given an ``AiohttpTransport``; with
+    any other ``transport=`` it raises ``ForkedClientError``, as it cannot copy the caller's
+    object. An async client belongs to the event loop it is first used on: on another one (a
+    second ``asyncio.run()``) it raises ``EventLoopMismatchError``. Both come before anything
+    is sent.
+
     Args:
         username: Klarna API username (e.g. ``K123456_abcd12345``).
         password: Klarna API password; never logged nor shown in a repr.
         region: ``"eu"``, ``"na"`` or ``"oc"``.
         playground: Use Klarna's playground (test) environment.
         base_url: Overrides region and playground (e.g. the local sandbox); https only, or
-            plain http on a loopback host.
+            plain http on a loopback host; no ``user:password@`` (credentials have their own
+            arguments).
         timeout: Per request phase (default: 5 s to connect, 30 s per read/write).
         max_retries: Retries after the first attempt (default 2).
         transport: The httpx transport underneath the retries (e.g. ``httpx.MockTransport``);
             pass a retry transport (``AsyncRetryTransport``) to choose its policy, sleep and
-            clock yourself.
+            clock yourself. A forked child cannot reopen a transport of yours (see above).
         retry_policy: Overrides ``max_retries``; its ``total_timeout`` bounds a whole call.
         max_response_bytes: The largest response body read (default 1 MiB).
         limits: Connection-pool limits of the default transport (``httpx.Limits``).
 
     Raises:
-        InvalidRequestError: A setting is invalid (no network call is made).
+        InvalidRequestError: A setting is invalid, e.g. ``base_url`` with ``user:password@``
+            (no network call is made).
     """
 
     def __init__(
@@ -203,8 +213,14 @@ class AsyncKlarnaOrderManagement(BaseClient):
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the connections."""
-        await self._http.aclose()
+        """Close the connections, once.
+
+        A ``with_options`` child leaves them to its parent, a forked child to the parent
+        process. An async client closes on its own event loop: on another one it raises
+        ``EventLoopMismatchError`` and closes nothing.
+        """
+        await self._transport.aclose()  # first: it refuses another loop before closing anything
+        await self._http.aclose()  # marks the generated API's httpx client closed too
 
     @operation("refundOrder")
     async def refund_order(

@@ -4,7 +4,8 @@ The source of ``_sync_transport.py`` (``scripts/unasync.py`` makes the sync twin
 fails when the committed twin differs). Each attempt gets the configured timeouts clamped to what
 is left of the call's budget, and the body is read here, inside the loop, under a size cap: a
 response cut off mid-body is retried like a drop, and no answer can take more time or memory
-than allowed. It must never retry a write that carries no idempotency key.
+than allowed. The inner transport sits in a ``Connections`` (``_process``): reopened in a forked
+child, bound to one event loop. It must never retry a write that carries no idempotency key.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import httpx
 
 from ._constants import DEFAULT_MAX_RESPONSE_BYTES
 from ._deadline import CALL_DEADLINE, default_async_transport
+from ._process import Connections
 from ._retry import (
     BodyReader,
     RetryCore,
@@ -36,6 +38,11 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         clock: Monotonic seconds (injected by tests).
         jitter: A number in [0, 1) per wait (injected by tests).
         max_response_bytes: The largest body read; a bigger one raises ``ResponseTooLargeError``.
+
+    In a child made by ``os.fork()``, an inner transport of klarna_om's own (the default one,
+    ``AiohttpTransport``) is opened again, and the parent's is neither used nor closed there;
+    any other raises ``ForkedClientError``. The async transport belongs to the event loop it is
+    first used on: another loop raises ``EventLoopMismatchError``. Both come before sending.
     """
 
     def __init__(
@@ -48,7 +55,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         jitter: Callable[[], float] = random.random,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        self._inner = inner if inner is not None else default_async_transport()
+        self._connections = Connections(inner if inner is not None else default_async_transport())
         self._core = RetryCore(policy or RetryPolicy(), clock, jitter)
         self._sleep = sleep
         self._jitter = jitter
@@ -61,15 +68,21 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         Closing it leaves the inner transport open: its owner, this transport, closes it.
         """
         child = AsyncRetryTransport(
-            self._inner,
+            self._connections.transport,
             policy=policy,
             sleep=self._sleep,
             clock=self._core.clock,
             jitter=self._jitter,
             max_response_bytes=self.max_response_bytes,
         )
+        child._connections = self._connections  # one pool, one process and loop check
         child._owns_inner = False
         return child
+
+    @property
+    def _inner(self) -> httpx.AsyncBaseTransport:
+        """The inner transport of this process (what sends each attempt)."""
+        return self._connections.transport
 
     @property
     def policy(self) -> RetryPolicy:
@@ -119,7 +132,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         reader = BodyReader(request, self.max_response_bytes, deadline, self._core.clock)
         try:
             with async_deadline_scope(remaining):
-                response = await self._inner.handle_async_request(request)
+                response = await self._connections.handle_async_request(request)
                 try:
                     if response.is_stream_consumed:  # an inner transport read it already
                         return reader.already_read(response)
@@ -141,4 +154,4 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
     async def aclose(self) -> None:
         """Close the inner transport, unless it is shared from ``with_policy``'s parent."""
         if self._owns_inner:
-            await self._inner.aclose()
+            await self._connections.aclose()

@@ -7,14 +7,17 @@ budget (``CALL_DEADLINE``, set by the retry transport). Installing the pool is t
 klarna_om touches a private httpx name (``HTTPTransport._pool``, httpx < 0.29, tested). The async
 client needs none of this: anyio cancels an async attempt at the deadline. The backend lives in
 ``_deadline_backend`` and loads with the first transport, so ``import klarna_om`` loads no
-httpcore.
+httpcore. Both default transports are ``Reopenable``: a forked child opens its own (``_process``).
 """
 
 from __future__ import annotations
 
 import contextvars
+from typing import Self
 
 import httpx
+
+from ._process import Reopenable
 
 #: Monotonic time by which the current call must be over; None outside a call.
 CALL_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
@@ -28,20 +31,36 @@ DEFAULT_LIMITS = httpx.Limits(
 )
 
 
-def deadline_http_transport(limits: httpx.Limits | None = None) -> httpx.HTTPTransport:
+class DeadlineHTTPTransport(httpx.HTTPTransport, Reopenable):
     """Httpx's default sync transport, its sockets bounded by ``CALL_DEADLINE``."""
-    from ._deadline_backend import deadline_pool
 
-    transport = httpx.HTTPTransport()
-    transport._pool = deadline_pool(limits or DEFAULT_LIMITS)  # the one private name (see above)
-    return transport
+    def __init__(self, limits: httpx.Limits) -> None:
+        from ._deadline_backend import deadline_pool
+
+        super().__init__()
+        self._limits = limits
+        self._pool = deadline_pool(limits)  # the one private name (see above)
+
+    def _reopened(self) -> Self:
+        return type(self)(self._limits)
+
+
+class DefaultAsyncTransport(httpx.AsyncHTTPTransport, Reopenable):
+    """Httpx's default async transport, opened again by a forked child."""
+
+    def __init__(self, limits: httpx.Limits) -> None:
+        super().__init__(limits=limits)
+        self._limits = limits
+
+    def _reopened(self) -> Self:
+        return type(self)(self._limits)
 
 
 def default_sync_transport(limits: httpx.Limits | None = None) -> httpx.BaseTransport:
     """The inner transport of ``RetryTransport`` when the caller gives none."""
-    return deadline_http_transport(limits)
+    return DeadlineHTTPTransport(limits or DEFAULT_LIMITS)
 
 
 def default_async_transport(limits: httpx.Limits | None = None) -> httpx.AsyncBaseTransport:
     """The inner transport of ``AsyncRetryTransport`` when the caller gives none."""
-    return httpx.AsyncHTTPTransport(limits=limits or DEFAULT_LIMITS)
+    return DefaultAsyncTransport(limits or DEFAULT_LIMITS)

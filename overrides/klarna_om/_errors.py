@@ -10,6 +10,8 @@ that are not JSON. Never put credentials, request bodies or raw response bodies 
     │   ├── APITimeoutError                   no response within the time allowed
     │   └── ResponseTooLargeError             a response bigger than max_response_bytes
     ├── APIResponseValidationError            a success response the client cannot read
+    ├── EventLoopMismatchError (RuntimeError) an async client used on a second event loop
+    ├── ForkedClientError (RuntimeError)      a caller's transport used in a forked child
     └── APIStatusError                        Klarna answered with an error (or redirect) status
         ├── BadRequestError                   400
         ├── AuthenticationError               401
@@ -131,6 +133,28 @@ class APIResponseValidationError(KlarnaError):
         self.idempotency_key = idempotency_key
         self.field = field
         """The JSON path of the unreadable value, e.g. ``refunded_amount``, when known."""
+
+
+class EventLoopMismatchError(KlarnaError, RuntimeError):
+    """An async client (or transport) used on another event loop than the one it first ran on.
+
+    Its pooled connections belong to that first loop, and each ``asyncio.run()`` or
+    ``trio.run()`` makes a new one. Raised before anything is sent: make one client per event
+    loop, e.g. ``async with AsyncKlarnaOrderManagement(...) as client:`` inside the loop. A
+    forked child is not a second loop: it gets a pool of its own (see ``ForkedClientError``).
+    """
+
+
+class ForkedClientError(KlarnaError, RuntimeError):
+    """A client made before ``os.fork()`` is used in the child with a transport it cannot reopen.
+
+    A client opens a fresh connection pool in a forked child when it made its transport itself
+    (the default, or ``limits=``) or was given an ``AiohttpTransport`` (or a retry transport
+    over one of these), and leaves the parent's pool to the parent. Any other ``transport=`` is
+    the caller's object, which the client cannot copy: sending through it would share the
+    parent's connections, and answers would cross between the processes. Raised before
+    anything is sent: make the client in the process that uses it, after the fork.
+    """
 
 
 class APIStatusError(KlarnaError):

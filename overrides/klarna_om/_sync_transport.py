@@ -13,6 +13,7 @@ import httpx
 
 from ._constants import DEFAULT_MAX_RESPONSE_BYTES
 from ._deadline import CALL_DEADLINE, default_sync_transport
+from ._process import Connections
 from ._retry import (
     BodyReader,
     RetryCore,
@@ -32,6 +33,11 @@ class RetryTransport(httpx.BaseTransport):
         clock: Monotonic seconds (injected by tests).
         jitter: A number in [0, 1) per wait (injected by tests).
         max_response_bytes: The largest body read; a bigger one raises ``ResponseTooLargeError``.
+
+    In a child made by ``os.fork()``, an inner transport of klarna_om's own (the default one,
+    ``AiohttpTransport``) is opened again, and the parent's is neither used nor closed there;
+    any other raises ``ForkedClientError``. The async transport belongs to the event loop it is
+    first used on: another loop raises ``EventLoopMismatchError``. Both come before sending.
     """
 
     def __init__(
@@ -44,7 +50,7 @@ class RetryTransport(httpx.BaseTransport):
         jitter: Callable[[], float] = random.random,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        self._inner = inner if inner is not None else default_sync_transport()
+        self._connections = Connections(inner if inner is not None else default_sync_transport())
         self._core = RetryCore(policy or RetryPolicy(), clock, jitter)
         self._sleep = sleep
         self._jitter = jitter
@@ -57,15 +63,21 @@ class RetryTransport(httpx.BaseTransport):
         Closing it leaves the inner transport open: its owner, this transport, closes it.
         """
         child = RetryTransport(
-            self._inner,
+            self._connections.transport,
             policy=policy,
             sleep=self._sleep,
             clock=self._core.clock,
             jitter=self._jitter,
             max_response_bytes=self.max_response_bytes,
         )
+        child._connections = self._connections  # one pool, one process and loop check
         child._owns_inner = False
         return child
+
+    @property
+    def _inner(self) -> httpx.BaseTransport:
+        """The inner transport of this process (what sends each attempt)."""
+        return self._connections.transport
 
     @property
     def policy(self) -> RetryPolicy:
@@ -113,7 +125,7 @@ class RetryTransport(httpx.BaseTransport):
         reader = BodyReader(request, self.max_response_bytes, deadline, self._core.clock)
         try:
             with sync_deadline_scope(remaining):
-                response = self._inner.handle_request(request)
+                response = self._connections.handle_request(request)
                 try:
                     if response.is_stream_consumed:  # an inner transport read it already
                         return reader.already_read(response)
@@ -135,4 +147,4 @@ class RetryTransport(httpx.BaseTransport):
     def close(self) -> None:
         """Close the inner transport, unless it is shared from ``with_policy``'s parent."""
         if self._owns_inner:
-            self._inner.close()
+            self._connections.close()

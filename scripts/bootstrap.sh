@@ -23,8 +23,17 @@ if [[ $mode == runtime ]]; then
 fi
 if ! fresh "$dev_stamp"; then
   pip --upgrade "pip>=25.1"
-  pip -e '.[sandbox,cli,aiohttp]' --group dev
+  pip -e '.[sandbox,cli,aiohttp,postgres]' --group dev
   touch "$dev_stamp"
+fi
+# The PostgreSQL tier starts its own server from Debian's binaries (tests/_support/postgres.py).
+if [[ -z ${KLARNA_OM_TEST_PG_DSN:-} ]] && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+  if [[ $(id -u) == 0 ]]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  else
+    echo "bootstrap: install Debian's postgresql (or set KLARNA_OM_TEST_PG_DSN)" >&2
+    exit 1
+  fi
 fi
 nstamp=node_modules/.klarna-om-installed
 if [[ ! -f $nstamp || package-lock.json -nt $nstamp ]]; then

@@ -132,8 +132,18 @@ def test_the_wheel_metadata_publishes_only_what_users_install(built: Built) -> N
     metadata = _metadata(built)
     assert metadata["License-Expression"] == "MIT"
     assert metadata.get_all("License-File") == ["LICENSE"]
-    assert sorted(metadata.get_all("Provides-Extra") or []) == ["aiohttp", "cli", "sandbox"]
-    assert sorted(PYPROJECT["project"]["optional-dependencies"]) == ["aiohttp", "cli", "sandbox"]
+    assert sorted(metadata.get_all("Provides-Extra") or []) == [
+        "aiohttp",
+        "cli",
+        "postgres",
+        "sandbox",
+    ]
+    assert sorted(PYPROJECT["project"]["optional-dependencies"]) == [
+        "aiohttp",
+        "cli",
+        "postgres",
+        "sandbox",
+    ]
     pinned = [
         r
         for r in metadata.get_all("Requires-Dist") or []

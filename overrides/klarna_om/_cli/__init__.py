@@ -15,7 +15,7 @@ INSTALL_HINT = "pip install 'klarna-om[cli]'"
 def main() -> None:
     """The ``klarna-om`` console script."""
     try:
-        from . import _batch_command, _commands  # noqa: F401 (they add their commands)
+        from . import _batch_command, _commands, _fleet_commands  # noqa: F401 (add commands)
         from ._app import cli
     except ModuleNotFoundError as exc:
         if exc.name not in ("click", "rich") and not (exc.name or "").startswith(

@@ -27,6 +27,7 @@ from ._app import usage_error as _usage_error
 from ._batch import Progress, Sender, TokenBucket, keys_for, send_rows, stop_on_signals
 from ._csvfile import Row, read_rows
 from ._files import FileRefusedError, check_report_path, lock_journal, write_report
+from ._fleet_commands import is_database_url, run_batch
 from ._journal import Entry, JournalError, Plan, SQLiteJournal, plan, summary
 from ._output import emit, say
 from ._rules import KEY_LIFETIME, RECONCILE_AFTER
@@ -38,9 +39,25 @@ _HOUR = 3600.0
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--journal",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="SQLite journal; the same one resumes [default: refunds.journal.sqlite3 beside "
-    "refunds.csv]",
+    help="SQLite journal file, or a postgresql:// URL shared by workers on many hosts; the same"
+    " one resumes [default: refunds.journal.sqlite3 beside refunds.csv]",
+)
+@click.option(
+    "--batch",
+    "batch_name",
+    help="The batch's name in a PostgreSQL journal [default: the CSV file's name without .csv]",
+)
+@click.option(
+    "--submit-only",
+    is_flag=True,
+    help="PostgreSQL journal: record and enqueue the rows, leave the sending to workers",
+)
+@click.option(
+    "--heartbeat",
+    type=click.FloatRange(0.1, 3600),
+    default=10.0,
+    show_default=True,
+    help="PostgreSQL journal: seconds between heartbeats (three missed: rows taken over)",
 )
 @click.option("--concurrency", type=click.IntRange(1, 256), default=8, show_default=True)
 @click.option(
@@ -65,7 +82,10 @@ _HOUR = 3600.0
 def batch(
     settings: Settings,
     csv_file: Path,
-    journal: Path | None,
+    journal: str | None,
+    batch_name: str | None,
+    submit_only: bool,
+    heartbeat: float,
     concurrency: int,
     rate: float,
     reconcile_after: float,
@@ -94,7 +114,30 @@ def batch(
         if settings.as_json:
             emit(True, {"errors": [{"line": e.line, "message": e.message} for e in errors]}, _no)
         sys.exit(USAGE)
-    journal_path = journal or csv_file.with_suffix(".journal.sqlite3")
+    if is_database_url(journal):
+        assert journal is not None
+        if report is not None:
+            try:
+                check_report_path(report, csv_file, None)
+            except FileRefusedError as exc:
+                _usage_error(settings, str(exc))
+        run_batch(
+            settings,
+            csv_file,
+            rows,
+            journal,
+            batch=batch_name or csv_file.stem,
+            concurrency=concurrency,
+            rate=rate,
+            reconcile_after=reconcile_after,
+            dry_run=dry_run,
+            submit_only=submit_only,
+            heartbeat=heartbeat,
+            report=report,
+            on_plan=lambda found: _check_plan(settings, csv_file, found),
+        )
+        return
+    journal_path = Path(journal) if journal else csv_file.with_suffix(".journal.sqlite3")
     try:
         if report is not None:
             check_report_path(report, csv_file, journal_path)
@@ -175,6 +218,13 @@ def _dry_run(settings: Settings, csv_file: Path, rows: list[Row], journal_path: 
         data,
         lambda console: say(f"{len(rows)} rows valid; {total} minor units"),
     )
+
+
+def _check_plan(settings: Settings, csv_file: Path, found: Plan) -> None:
+    """Refuse a file whose sent rows changed (exit 2); report the other changes."""
+    if found.changed_sent:
+        _refuse_changes(settings, csv_file, found)
+    _report_plan(csv_file, found)
 
 
 def _refuse_changes(settings: Settings, csv_file: Path, found: Plan) -> None:

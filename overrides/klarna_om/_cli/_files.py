@@ -70,10 +70,11 @@ def lock_journal(journal: Path) -> IO[bytes]:
     return handle
 
 
-def check_report_path(report: Path, csv_file: Path, journal: Path) -> None:
+def check_report_path(report: Path, csv_file: Path | None, journal: Path | None) -> None:
     """Raise ``FileRefusedError`` when ``report`` is the input file or one of the journal's."""
-    protected = [("the input file", csv_file)]
-    protected += [("the journal", path) for path in journal_files(journal)]
+    protected = [("the input file", csv_file)] if csv_file is not None else []
+    if journal is not None:
+        protected += [("the journal", path) for path in journal_files(journal)]
     real = report.resolve()
     for what, path in protected:
         if real == path.resolve() or _same_file(report, path):

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from enum import Enum
 from http import HTTPStatus
-from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, Any, BinaryIO, Generic, Literal, NamedTuple, TypeVar
 
 from attrs import define
 
@@ -324,11 +324,96 @@ def model_repr(model: object, fields: Sequence[tuple[str, object]], extra: Mappi
     return f"{type(model).__name__}({', '.join(shown)})"
 
 
+# One record per operation (a template under spec/templates adds everything below). Each operation
+# module has `OPERATION` (an `Operation`) and a public `build_request(...)` returning the
+# `RequestParts` to send; `api.OPERATIONS` maps every operationId to its record, and each request
+# model lists what spec/ declares of its properties in `SPEC_FIELDS` (`FieldRule`s), so that code
+# around the generated package reads these facts instead of copying them.
+
+
+@define(frozen=True)
+class FieldRule:
+    """What spec/ declares of one property of a model: its JSON kind, whether required, its bounds."""
+
+    name: str
+    """The JSON name."""
+    kind: str
+    """`integer`, `number`, `string`, `boolean`, `enum`, `open_enum` (a Klarna enum or any string),
+    `object` (the model `model`), `array` (of `item_kind`; of the model `model` for objects),
+    `date-time`, `date` or `any`."""
+    required: bool
+    minimum: int | None = None
+    """`minimum`; for an `int32` without one, -2**31."""
+    maximum: int | None = None
+    """`maximum`; for an `int32` without one, 2**31 - 1."""
+    max_length: int | None = None
+    """`maxLength` of a string."""
+    max_items: int | None = None
+    """`maxItems` of an array."""
+    model: str | None = None
+    """The class name of a nested model (an object, or the items of an array)."""
+    item_kind: str | None = None
+    """The kind of an array's items."""
+
+
+@define(frozen=True)
+class Operation(Generic[T]):
+    """Everything spec/ says of one operation that a client, a server or a tool needs to act on it."""
+
+    operation_id: str
+    method: str
+    """Upper case: `GET`, `POST`, `PATCH`, ..."""
+    path: str
+    """The path template, e.g. `/ordermanagement/v1/orders/{order_id}`."""
+    path_params: tuple[str, ...]
+    """The path parameters, in the order `build_request` takes them."""
+    body: Any
+    """The request body's model class, or None."""
+    success_status: int
+    """The one 2xx status the spec documents."""
+    result: Callable[[Mapping[str, Any]], T] | None
+    """Reads the success body (the result model's `from_dict`); None when it has none."""
+    idempotency_header: str | None
+    """The header that makes a write idempotent, when the operation declares one."""
+    build: Callable[..., "RequestParts"]
+    """The operation module's `build_request`."""
+
+    @property
+    def idempotent(self) -> bool:
+        """Whether sending it twice is safe: a read, or a write that carries an idempotency key."""
+        return self.method in ("GET", "HEAD", "OPTIONS") or self.idempotency_header is not None
+
+    @property
+    def result_model(self) -> Any:
+        """The success body's model class, or None."""
+        return getattr(self.result, "__self__", None)
+
+    @property
+    def body_fields(self) -> tuple[FieldRule, ...]:
+        """What spec/ declares of the body's properties (empty without a body)."""
+        return () if self.body is None else self.body.SPEC_FIELDS
+
+
+class RequestParts(NamedTuple):
+    """One request as the spec describes it, ready to frame: nothing is sent by building it."""
+
+    method: str
+    path: str
+    """Path parameters filled in and percent-encoded as one segment each."""
+    json: dict[str, Any] | None
+    """The JSON body, or None."""
+    headers: dict[str, str]
+    """Header parameters that were given (e.g. the idempotency key)."""
+
+
 __all__ = [
     "UNSET",
+    "FieldRule",
     "File",
     "FileTypes",
     "RequestFiles",
+    "Operation",
+    "RequestParts",
     "Response",
     "SchemaError",
     "Unset",

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Required, TypedDict, TypeVar
+from typing import Any, ClassVar, Required, TypedDict, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    FieldRule,
     SchemaError,
     json_type,
     model_repr,
@@ -28,6 +29,11 @@ class ExtendDueDateRequest:
     """ Number of days to extend the due date by; one of the offered options. """
     additional_properties: Mapping[str, Any] = _attrs_field(factory=dict, kw_only=True, hash=False)
     """ Properties Klarna sent that the spec does not declare (kept, so nothing is lost). """
+
+    SPEC_FIELDS: ClassVar[tuple[FieldRule, ...]] = (
+        FieldRule("number_of_days", "integer", True, minimum=-2147483648, maximum=2147483647),
+    )
+    """ What spec/ declares of each property (kind, required, bounds), for checks before sending. """
 
     def to_dict(self) -> dict[str, Any]:
         """This model as JSON-ready data, with only the fields that are present."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,6 +11,7 @@ from attrs import field as _attrs_field
 from ..models.order_status import OrderStatus
 from ..types import (
     UNSET,
+    FieldRule,
     SchemaError,
     json_type,
     model_repr,
@@ -92,6 +93,30 @@ class Order:
     """ The refunds of the order. """
     additional_properties: Mapping[str, Any] = _attrs_field(factory=dict, kw_only=True, hash=False)
     """ Properties Klarna sent that the spec does not declare (kept, so nothing is lost). """
+
+    SPEC_FIELDS: ClassVar[tuple[FieldRule, ...]] = (
+        FieldRule("order_id", "string", False),
+        FieldRule("status", "open_enum", False),
+        FieldRule("fraud_status", "string", False),
+        FieldRule("klarna_reference", "string", False),
+        FieldRule("merchant_reference1", "string", False),
+        FieldRule("merchant_reference2", "string", False),
+        FieldRule("merchant_data", "string", False),
+        FieldRule("purchase_country", "string", False),
+        FieldRule("purchase_currency", "string", False),
+        FieldRule("locale", "string", False),
+        FieldRule("order_amount", "integer", False),
+        FieldRule("original_order_amount", "integer", False),
+        FieldRule("captured_amount", "integer", False),
+        FieldRule("refunded_amount", "integer", False),
+        FieldRule("remaining_authorized_amount", "integer", False),
+        FieldRule("created_at", "date-time", False),
+        FieldRule("expires_at", "date-time", False),
+        FieldRule("order_lines", "array", False, item_kind="object", model="OrderLine"),
+        FieldRule("captures", "array", False, item_kind="object", model="Capture"),
+        FieldRule("refunds", "array", False, item_kind="object", model="Refund"),
+    )
+    """ What spec/ declares of each property (kind, required, bounds), for checks before sending. """
 
     def to_dict(self) -> dict[str, Any]:
         """This model as JSON-ready data, with only the fields that are present."""

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Required, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Required, TypedDict, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from ..models.order_line_type import OrderLineType
 from ..types import (
     UNSET,
+    FieldRule,
     SchemaError,
     json_type,
     model_repr,
@@ -71,6 +72,25 @@ class OrderLine:
     """ The cadence and product name of the subscription an order line belongs to. """
     additional_properties: Mapping[str, Any] = _attrs_field(factory=dict, kw_only=True, hash=False)
     """ Properties Klarna sent that the spec does not declare (kept, so nothing is lost). """
+
+    SPEC_FIELDS: ClassVar[tuple[FieldRule, ...]] = (
+        FieldRule("name", "string", True, max_length=255),
+        FieldRule("quantity", "integer", True, minimum=0),
+        FieldRule("unit_price", "integer", True, maximum=200000000),
+        FieldRule("total_amount", "integer", True, maximum=200000000),
+        FieldRule("type", "open_enum", False),
+        FieldRule("reference", "string", False, max_length=255),
+        FieldRule("quantity_unit", "string", False, max_length=10),
+        FieldRule("tax_rate", "integer", False, minimum=0, maximum=2147483647),
+        FieldRule("total_discount_amount", "integer", False, minimum=0, maximum=200000000),
+        FieldRule("total_tax_amount", "integer", False, maximum=200000000),
+        FieldRule("merchant_data", "string", False, max_length=1024),
+        FieldRule("product_url", "string", False, max_length=1024),
+        FieldRule("image_url", "string", False, max_length=1024),
+        FieldRule("product_identifiers", "object", False, model="ProductIdentifiers"),
+        FieldRule("subscription", "object", False, model="Subscription"),
+    )
+    """ What spec/ declares of each property (kind, required, bounds), for checks before sending. """
 
     def to_dict(self) -> dict[str, Any]:
         """This model as JSON-ready data, with only the fields that are present."""

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypedDict, TypeVar
+from typing import Any, ClassVar, TypedDict, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    FieldRule,
     SchemaError,
     json_type,
     model_repr,
@@ -39,6 +40,16 @@ class ProductIdentifiers:
     """ Size to be shown to the end customer. """
     additional_properties: Mapping[str, Any] = _attrs_field(factory=dict, kw_only=True, hash=False)
     """ Properties Klarna sent that the spec does not declare (kept, so nothing is lost). """
+
+    SPEC_FIELDS: ClassVar[tuple[FieldRule, ...]] = (
+        FieldRule("brand", "string", False, max_length=70),
+        FieldRule("category_path", "string", False, max_length=750),
+        FieldRule("global_trade_item_number", "string", False, max_length=50),
+        FieldRule("manufacturer_part_number", "string", False, max_length=70),
+        FieldRule("color", "string", False, max_length=64),
+        FieldRule("size", "string", False, max_length=64),
+    )
+    """ What spec/ declares of each property (kind, required, bounds), for checks before sending. """
 
     def to_dict(self) -> dict[str, Any]:
         """This model as JSON-ready data, with only the fields that are present."""

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    FieldRule,
     SchemaError,
     json_type,
     model_repr,
@@ -51,6 +52,17 @@ class Refund:
     """ B2B orders only. True when the customer receives the refund as a credit invoice. """
     additional_properties: Mapping[str, Any] = _attrs_field(factory=dict, kw_only=True, hash=False)
     """ Properties Klarna sent that the spec does not declare (kept, so nothing is lost). """
+
+    SPEC_FIELDS: ClassVar[tuple[FieldRule, ...]] = (
+        FieldRule("refund_id", "string", False),
+        FieldRule("refunded_amount", "integer", False),
+        FieldRule("refunded_at", "date-time", False),
+        FieldRule("description", "string", False),
+        FieldRule("reference", "string", False),
+        FieldRule("order_lines", "array", False, item_kind="object", model="OrderLine"),
+        FieldRule("credit_invoice", "boolean", False),
+    )
+    """ What spec/ declares of each property (kind, required, bounds), for checks before sending. """
 
     def to_dict(self) -> dict[str, Any]:
         """This model as JSON-ready data, with only the fields that are present."""

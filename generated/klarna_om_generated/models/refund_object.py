@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Required, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Required, TypedDict, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    FieldRule,
     SchemaError,
     json_type,
     model_repr,
@@ -50,6 +51,14 @@ class RefundObject:
      """
     additional_properties: Mapping[str, Any] = _attrs_field(factory=dict, kw_only=True, hash=False)
     """ Properties Klarna sent that the spec does not declare (kept, so nothing is lost). """
+
+    SPEC_FIELDS: ClassVar[tuple[FieldRule, ...]] = (
+        FieldRule("refunded_amount", "integer", True, minimum=1, maximum=200000000),
+        FieldRule("description", "string", False, max_length=255),
+        FieldRule("reference", "string", False, max_length=255),
+        FieldRule("order_lines", "array", False, max_items=1000, item_kind="object", model="OrderLine"),
+    )
+    """ What spec/ declares of each property (kind, required, bounds), for checks before sending. """
 
     def to_dict(self) -> dict[str, Any]:
         """This model as JSON-ready data, with only the fields that are present."""

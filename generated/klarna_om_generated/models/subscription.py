@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Required, TypedDict, TypeVar
+from typing import Any, ClassVar, Required, TypedDict, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.subscription_interval import SubscriptionInterval
 from ..types import (
+    FieldRule,
     SchemaError,
     json_type,
     model_repr,
@@ -37,6 +38,13 @@ class Subscription:
     """ The number of intervals. """
     additional_properties: Mapping[str, Any] = _attrs_field(factory=dict, kw_only=True, hash=False)
     """ Properties Klarna sent that the spec does not declare (kept, so nothing is lost). """
+
+    SPEC_FIELDS: ClassVar[tuple[FieldRule, ...]] = (
+        FieldRule("name", "string", True, max_length=255),
+        FieldRule("interval", "open_enum", True),
+        FieldRule("interval_count", "integer", True, minimum=1, maximum=2147483647),
+    )
+    """ What spec/ declares of each property (kind, required, bounds), for checks before sending. """
 
     def to_dict(self) -> dict[str, Any]:
         """This model as JSON-ready data, with only the fields that are present."""

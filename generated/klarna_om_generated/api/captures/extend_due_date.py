@@ -9,7 +9,46 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_message import ErrorMessage
 from ...models.extend_due_date_request import ExtendDueDateRequest
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, Operation, RequestParts, Response, Unset
+
+
+def build_request(
+    order_id: str,
+    capture_id: str,
+    *,
+    body: ExtendDueDateRequest,
+    klarna_idempotency_key: str | None = None,
+) -> RequestParts:
+    """The request of `extendDueDate` (PATCH /ordermanagement/v1/orders/{order_id}/captures/{capture_id}/extend-due-date), built, not sent."""
+    headers: dict[str, str] = {}
+    if klarna_idempotency_key is not None:
+        headers["Klarna-Idempotency-Key"] = klarna_idempotency_key
+    return RequestParts(
+        "PATCH",
+        "/ordermanagement/v1/orders/{order_id}/captures/{capture_id}/extend-due-date".format(
+            order_id=quote(order_id, safe=""),
+            capture_id=quote(capture_id, safe=""),
+        ),
+        body.to_dict(),
+        headers,
+    )
+
+
+OPERATION: Operation[None] = Operation(
+    operation_id="extendDueDate",
+    method="PATCH",
+    path="/ordermanagement/v1/orders/{order_id}/captures/{capture_id}/extend-due-date",
+    path_params=(
+        "order_id",
+        "capture_id",
+    ),
+    body=ExtendDueDateRequest,
+    success_status=204,
+    result=None,
+    idempotency_header="Klarna-Idempotency-Key",
+    build=build_request,
+)
+""" What spec/ says of `extendDueDate`: method, path, parameters, body, success status and result. """
 
 
 def _get_kwargs(

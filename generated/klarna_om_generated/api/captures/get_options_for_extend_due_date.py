@@ -9,7 +9,41 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_message import ErrorMessage
 from ...models.extend_due_date_options import ExtendDueDateOptions
-from ...types import Response
+from ...types import Operation, RequestParts, Response
+
+
+def build_request(
+    order_id: str,
+    capture_id: str,
+) -> RequestParts:
+    """The request of `getOptionsForExtendDueDate` (GET /ordermanagement/v1/orders/{order_id}/captures/{capture_id}/extend-due-date-options), built, not sent."""
+    headers: dict[str, str] = {}
+    return RequestParts(
+        "GET",
+        "/ordermanagement/v1/orders/{order_id}/captures/{capture_id}/extend-due-date-options".format(
+            order_id=quote(order_id, safe=""),
+            capture_id=quote(capture_id, safe=""),
+        ),
+        None,
+        headers,
+    )
+
+
+OPERATION: Operation[ExtendDueDateOptions] = Operation(
+    operation_id="getOptionsForExtendDueDate",
+    method="GET",
+    path="/ordermanagement/v1/orders/{order_id}/captures/{capture_id}/extend-due-date-options",
+    path_params=(
+        "order_id",
+        "capture_id",
+    ),
+    body=None,
+    success_status=200,
+    result=ExtendDueDateOptions.from_dict,
+    idempotency_header=None,
+    build=build_request,
+)
+""" What spec/ says of `getOptionsForExtendDueDate`: method, path, parameters, body, success status and result. """
 
 
 def _get_kwargs(

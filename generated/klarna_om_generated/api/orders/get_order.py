@@ -9,7 +9,36 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_message import ErrorMessage
 from ...models.order import Order
-from ...types import Response
+from ...types import Operation, RequestParts, Response
+
+
+def build_request(
+    order_id: str,
+) -> RequestParts:
+    """The request of `getOrder` (GET /ordermanagement/v1/orders/{order_id}), built, not sent."""
+    headers: dict[str, str] = {}
+    return RequestParts(
+        "GET",
+        "/ordermanagement/v1/orders/{order_id}".format(
+            order_id=quote(order_id, safe=""),
+        ),
+        None,
+        headers,
+    )
+
+
+OPERATION: Operation[Order] = Operation(
+    operation_id="getOrder",
+    method="GET",
+    path="/ordermanagement/v1/orders/{order_id}",
+    path_params=("order_id",),
+    body=None,
+    success_status=200,
+    result=Order.from_dict,
+    idempotency_header=None,
+    build=build_request,
+)
+""" What spec/ says of `getOrder`: method, path, parameters, body, success status and result. """
 
 
 def _get_kwargs(

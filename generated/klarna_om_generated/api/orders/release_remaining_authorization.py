@@ -8,7 +8,40 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_message import ErrorMessage
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, Operation, RequestParts, Response, Unset
+
+
+def build_request(
+    order_id: str,
+    *,
+    klarna_idempotency_key: str | None = None,
+) -> RequestParts:
+    """The request of `releaseRemainingAuthorization` (POST /ordermanagement/v1/orders/{order_id}/release-remaining-authorization), built, not sent."""
+    headers: dict[str, str] = {}
+    if klarna_idempotency_key is not None:
+        headers["Klarna-Idempotency-Key"] = klarna_idempotency_key
+    return RequestParts(
+        "POST",
+        "/ordermanagement/v1/orders/{order_id}/release-remaining-authorization".format(
+            order_id=quote(order_id, safe=""),
+        ),
+        None,
+        headers,
+    )
+
+
+OPERATION: Operation[None] = Operation(
+    operation_id="releaseRemainingAuthorization",
+    method="POST",
+    path="/ordermanagement/v1/orders/{order_id}/release-remaining-authorization",
+    path_params=("order_id",),
+    body=None,
+    success_status=204,
+    result=None,
+    idempotency_header="Klarna-Idempotency-Key",
+    build=build_request,
+)
+""" What spec/ says of `releaseRemainingAuthorization`: method, path, parameters, body, success status and result. """
 
 
 def _get_kwargs(

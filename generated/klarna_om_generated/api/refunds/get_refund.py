@@ -9,7 +9,41 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_message import ErrorMessage
 from ...models.refund import Refund
-from ...types import Response
+from ...types import Operation, RequestParts, Response
+
+
+def build_request(
+    order_id: str,
+    refund_id: str,
+) -> RequestParts:
+    """The request of `getRefund` (GET /ordermanagement/v1/orders/{order_id}/refunds/{refund_id}), built, not sent."""
+    headers: dict[str, str] = {}
+    return RequestParts(
+        "GET",
+        "/ordermanagement/v1/orders/{order_id}/refunds/{refund_id}".format(
+            order_id=quote(order_id, safe=""),
+            refund_id=quote(refund_id, safe=""),
+        ),
+        None,
+        headers,
+    )
+
+
+OPERATION: Operation[Refund] = Operation(
+    operation_id="getRefund",
+    method="GET",
+    path="/ordermanagement/v1/orders/{order_id}/refunds/{refund_id}",
+    path_params=(
+        "order_id",
+        "refund_id",
+    ),
+    body=None,
+    success_status=200,
+    result=Refund.from_dict,
+    idempotency_header=None,
+    build=build_request,
+)
+""" What spec/ says of `getRefund`: method, path, parameters, body, success status and result. """
 
 
 def _get_kwargs(

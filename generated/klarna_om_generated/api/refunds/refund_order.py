@@ -9,7 +9,41 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_message import ErrorMessage
 from ...models.refund_object import RefundObject
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, Operation, RequestParts, Response, Unset
+
+
+def build_request(
+    order_id: str,
+    *,
+    body: RefundObject,
+    klarna_idempotency_key: str | None = None,
+) -> RequestParts:
+    """The request of `refundOrder` (POST /ordermanagement/v1/orders/{order_id}/refunds), built, not sent."""
+    headers: dict[str, str] = {}
+    if klarna_idempotency_key is not None:
+        headers["Klarna-Idempotency-Key"] = klarna_idempotency_key
+    return RequestParts(
+        "POST",
+        "/ordermanagement/v1/orders/{order_id}/refunds".format(
+            order_id=quote(order_id, safe=""),
+        ),
+        body.to_dict(),
+        headers,
+    )
+
+
+OPERATION: Operation[None] = Operation(
+    operation_id="refundOrder",
+    method="POST",
+    path="/ordermanagement/v1/orders/{order_id}/refunds",
+    path_params=("order_id",),
+    body=RefundObject,
+    success_status=201,
+    result=None,
+    idempotency_header="Klarna-Idempotency-Key",
+    build=build_request,
+)
+""" What spec/ says of `refundOrder`: method, path, parameters, body, success status and result. """
 
 
 def _get_kwargs(

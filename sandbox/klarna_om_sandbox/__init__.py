@@ -4,6 +4,11 @@ It implements the operations of spec/, keeps state (in memory or SQLite),
 applies Klarna's refund, release and due-date rules, replays idempotency keys and injects faults.
 It is an independent implementation of the spec: it never imports the klarna_om client.
 
+For your own tests: ``SandboxServer`` (a loopback port), ``InProcessSandbox`` (no port: httpx
+transports into the app), the pytest plugin's fixtures (``klarna_sandbox``,
+``klarna_sandbox_inprocess``), and ``vcr_config`` / ``check_cassette`` to record Klarna's
+playground with VCR.py and replay it checked against the spec.
+
 Its names load on first use, so that the package (and its pytest plugin) import without the
 ``sandbox`` extra; using one without the extra raises ``ModuleNotFoundError`` saying what to
 install.
@@ -16,6 +21,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._app import FAULT_KINDS, HANDLERS, Fault, Sandbox
+    from ._inprocess import (
+        AsyncClientOptions,
+        ClientOptions,
+        InProcessAsyncTransport,
+        InProcessSandbox,
+        InProcessTransport,
+    )
+    from ._replay import CassetteMismatchError, check_cassette, check_interaction, vcr_config
     from ._rules import PRICE_TABLE, SandboxError
     from ._server import SandboxServer, build_sandbox
 
@@ -27,6 +40,15 @@ _EXPORTS = {
     "HANDLERS": "._app",
     "Fault": "._app",
     "Sandbox": "._app",
+    "AsyncClientOptions": "._inprocess",
+    "ClientOptions": "._inprocess",
+    "InProcessAsyncTransport": "._inprocess",
+    "InProcessSandbox": "._inprocess",
+    "InProcessTransport": "._inprocess",
+    "CassetteMismatchError": "._replay",
+    "check_cassette": "._replay",
+    "check_interaction": "._replay",
+    "vcr_config": "._replay",
     "PRICE_TABLE": "._rules",
     "SandboxError": "._rules",
     "SandboxServer": "._server",
@@ -38,11 +60,20 @@ __all__ = [
     "HANDLERS",
     "INSTALL_HINT",
     "PRICE_TABLE",
+    "AsyncClientOptions",
+    "CassetteMismatchError",
+    "ClientOptions",
     "Fault",
+    "InProcessAsyncTransport",
+    "InProcessSandbox",
+    "InProcessTransport",
     "Sandbox",
     "SandboxError",
     "SandboxServer",
     "build_sandbox",
+    "check_cassette",
+    "check_interaction",
+    "vcr_config",
 ]
 
 

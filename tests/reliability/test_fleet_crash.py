@@ -42,9 +42,8 @@ def _worker(sandbox: SandboxServer, dsn: str, log: Path) -> subprocess.Popen[byt
 
 def _states(dsn: str) -> tuple[dict[str, int], int]:
     with psycopg.connect(dsn, connect_timeout=5) as conn:
-        states = dict(
-            conn.execute("SELECT state, count(*) FROM klarna_om_refunds GROUP BY state").fetchall()
-        )
+        found = conn.execute("SELECT state, count(*) FROM klarna_om_refunds GROUP BY state")
+        states: dict[str, int] = dict(found.fetchall())
         (active,) = conn.execute(
             "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing')"
         ).fetchone() or (0,)

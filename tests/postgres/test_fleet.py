@@ -114,6 +114,12 @@ def test_a_batch_submitted_twice_and_at_once_is_one_refund_per_row(
         klarna_sandbox, "batch", str(path), "--journal", pg_dsn, "--submit-only", "--json"
     )
     assert json.loads(again.stdout)["enqueued"] == 0
+    submit = ("batch", str(path), "--journal", pg_dsn, "--submit-only")
+    assert klarna(klarna_sandbox, *submit, "--rate", "120").returncode == 0
+    assert klarna(klarna_sandbox, *submit).returncode == 0  # the default rate, 50
+    with psycopg.connect(pg_dsn) as conn:
+        rates = conn.execute("SELECT rate FROM klarna_om_rates").fetchall()
+    assert rates == [(120.0,)]  # a default never undoes the rate an operator set
     with psycopg.connect(pg_dsn) as conn:
         (jobs,) = conn.execute("SELECT count(*) FROM procrastinate_jobs").fetchone() or (0,)
     assert jobs == 30

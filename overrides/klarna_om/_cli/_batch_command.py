@@ -65,7 +65,8 @@ _HOUR = 3600.0
     type=click.FloatRange(0.1, 10_000),
     default=50.0,
     show_default=True,
-    help="Requests per second (Klarna: 50 on the playground, 200 in production)",
+    help="Requests per second (Klarna: 50 on the playground, 200 in production); with a"
+    " PostgreSQL journal, the merchant's total across every worker (kept until set again)",
 )
 @click.option(
     "--reconcile-after",
@@ -129,6 +130,8 @@ def batch(
             batch=batch_name or csv_file.stem,
             concurrency=concurrency,
             rate=rate,
+            rate_given=click.get_current_context().get_parameter_source("rate")
+            is not click.core.ParameterSource.DEFAULT,
             reconcile_after=reconcile_after,
             dry_run=dry_run,
             submit_only=submit_only,

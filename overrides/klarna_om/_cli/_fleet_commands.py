@@ -81,6 +81,7 @@ def run_batch(
     batch: str,
     concurrency: int,
     rate: float,
+    rate_given: bool,
     reconcile_after: float,
     dry_run: bool,
     submit_only: bool,
@@ -96,7 +97,7 @@ def run_batch(
         found = await fleet.journal.submit(batch, rows, keys, dry_run=dry_run)
         if dry_run or found.changed_sent:
             return found, 0, []
-        await fleet.journal.set_rate(rate)
+        await fleet.journal.set_rate(rate, keep=not rate_given)
         added = await fleet.enqueue(batch)
         if not submit_only:
             await fleet.work(until_done=batch)

@@ -281,12 +281,15 @@ class PgJournal:
             (key, generation, self.clock(), self.merchant, *identity),
         )
 
-    async def set_rate(self, rate: float) -> None:
-        """The merchant's total requests per second across every worker (the last one set)."""
+    async def set_rate(self, rate: float, *, keep: bool = False) -> None:
+        """The merchant's total requests per second across every worker (the last one set).
+
+        With ``keep``, a rate already set stays (a default must not undo an operator's choice).
+        """
         await self._execute(
-            "INSERT INTO klarna_om_rates (merchant, rate) VALUES (%s, %s)"
-            " ON CONFLICT (merchant) DO UPDATE SET rate = excluded.rate",
-            (self.merchant, rate),
+            "INSERT INTO klarna_om_rates (merchant, rate) VALUES (%s, %s) ON CONFLICT (merchant)"
+            " DO UPDATE SET rate = CASE WHEN %s THEN klarna_om_rates.rate ELSE excluded.rate END",
+            (self.merchant, rate, keep),
         )
 
     async def pace(self) -> None:

@@ -12,6 +12,7 @@ a response as a dict), so the sandbox extra is all it needs.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 from collections.abc import Mapping
 from os import PathLike
@@ -19,10 +20,11 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import yaml
+from openapi_core import Config, OpenAPI
 from openapi_core.templating.paths.exceptions import OperationNotFound, PathNotFound
 from openapi_core.testing import MockRequest, MockResponse
 
-from ._spec import openapi
+from ._spec import load_spec
 
 #: The value recorded instead of the ``Authorization`` header: Basic ``REDACTED:REDACTED``,
 #: still a Basic header, so the recorded request stays valid against the spec.
@@ -114,12 +116,12 @@ def interaction_violations(request: Any, response: Mapping[str, Any]) -> list[st
         data=_bytes(_field(request, "body")),
         content_type=_content_type(_headers(_field(request, "headers"))),
     )
-    found = openapi().unmarshal_request(wrapped).errors
+    found = _openapi().unmarshal_request(wrapped).errors
     if any(isinstance(error, (PathNotFound, OperationNotFound)) for error in found):
         return []  # not Klarna's API (the sandbox's control endpoints, another service)
     violations = [f"request {line}" for error in found for line in _describe(error)]
     headers = _headers(response.get("headers"))
-    result = openapi().unmarshal_response(
+    result = _openapi().unmarshal_response(
         wrapped,
         MockResponse(
             _bytes((response.get("body") or {}).get("string")),
@@ -152,6 +154,27 @@ def check_cassette(path: str | PathLike[str]) -> int:
     if violations:
         raise CassetteMismatchError(f"cassette {path}", violations)
     return len(interactions)
+
+
+@functools.cache
+def _openapi() -> OpenAPI:
+    """The spec's validator, with the ``uri`` format checked here.
+
+    jsonschema checks ``uri`` only when the optional rfc3986-validator is installed; without it
+    every ``Location`` header would fail as "Formatter not found" in a user's environment.
+    """
+    return OpenAPI.from_dict(load_spec(), config=Config(extra_format_validators={"uri": _is_uri}))
+
+
+def _is_uri(value: Any) -> bool:
+    """An absolute URI (RFC 3986): a scheme, and no space or control character."""
+    if not isinstance(value, str) or any(c.isspace() or ord(c) < 32 for c in value):
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return bool(parts.scheme) and parts.scheme[0].isalpha() and bool(parts.netloc or parts.path)
 
 
 def _drop_response_headers(response: dict[str, Any]) -> dict[str, Any]:

@@ -25,12 +25,14 @@ from klarna_om_sandbox import (
     check_interaction,
 )
 from klarna_om_sandbox import vcr_config as klarna_vcr_config
+from klarna_om_sandbox._replay import interaction_violations
 from tests._support.data import TOMATOES
 
 ROOT = Path(__file__).resolve().parents[2]
 CASSETTES = ROOT / "tests" / "cassettes"
 EXAMPLE = CASSETTES / "test_refund_flow.yaml"
 ORDER_ID = "f3392f8b-6116-4073-ab96-e330819e2c07"
+BASE = "/ordermanagement/v1/orders"
 
 
 @pytest.fixture(scope="module")
@@ -179,3 +181,32 @@ def test_check_cassette_reads_an_empty_cassette(tmp_path: Path) -> None:
     shutil.copy(EXAMPLE, empty)
     empty.write_text("interactions: []\nversion: 1\n", encoding="utf-8")
     assert check_cassette(empty) == 0
+
+
+@pytest.mark.parametrize(
+    ("location", "violations"),
+    [
+        (f"https://api.playground.klarna.com{BASE}/{ORDER_ID}/refunds/r1", []),
+        ("not a uri", ["response header Location: $: 'not a uri' is not a 'uri'"]),
+        ("/relative/path", ["response header Location: $: '/relative/path' is not a 'uri'"]),
+    ],
+)
+def test_the_uri_format_is_checked_without_optional_packages(
+    location: str, violations: list[str]
+) -> None:
+    """A user's venv has no rfc3986-validator: ``uri`` is checked by klarna_om_sandbox itself."""
+    request = {
+        "method": "POST",
+        "uri": f"https://api.playground.klarna.com{BASE}/{ORDER_ID}/refunds",
+        "body": '{"refunded_amount": 100}',
+        "headers": {
+            "Authorization": ["Basic UkVEQUNURUQ6UkVEQUNURUQ="],
+            "Content-Type": ["application/json"],
+        },
+    }
+    response = {
+        "status": {"code": 201, "message": "Created"},
+        "headers": {"Location": [location], "Refund-Id": ["r1"]},
+        "body": {"string": ""},
+    }
+    assert interaction_violations(request, response) == violations

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Creates .venv and installs the project; safe to run again (it does nothing then).
 #   scripts/bootstrap.sh          everything `make test` needs: the package with its extras, the
-#                                 `dev` dependency group (pinned tools; pip >= 25.1 reads groups)
-#                                 and, with `npm ci`, node_modules
+#                                 `dev` dependency group (pinned tools; pip >= 25.1 reads groups),
+#                                 with `npm ci`, node_modules, and a headless browser for the docs
+#                                 test: Debian's chromium, installed with apt-get when none is
+#                                 found and we are root (or in CI with passwordless sudo)
 #   scripts/bootstrap.sh runtime  what `make demo` needs: the package and its sandbox extra only
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -39,4 +41,20 @@ nstamp=node_modules/.klarna-om-installed
 if [[ ! -f $nstamp || package-lock.json -nt $nstamp ]]; then
   npm ci --no-audit --no-fund --loglevel=error
   touch "$nstamp"
+fi
+browsers=(chromium chromium-browser google-chrome google-chrome-stable)
+have_browser() { for b in "${browsers[@]}"; do command -v "$b" >/dev/null && return 0; done; return 1; }
+if ! have_browser && command -v apt-get >/dev/null; then
+  apt=()
+  if [[ $(id -u) == 0 ]]; then
+    apt=(apt-get)
+  elif [[ ${CI:-} == true ]] && sudo -n true 2>/dev/null; then
+    apt=(sudo apt-get)
+  fi
+  if (( ${#apt[@]} )); then
+    echo "bootstrap: installing chromium for the docs test (apt-get)"
+    export DEBIAN_FRONTEND=noninteractive
+    "${apt[@]}" update -qq
+    "${apt[@]}" install -y -qq --no-install-recommends chromium >/dev/null
+  fi
 fi

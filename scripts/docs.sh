@@ -1,50 +1,43 @@
 #!/usr/bin/env bash
-# Builds the references into docs/build/ (self-contained: they work offline):
-#   klarna-om-api.html  the HTTP API, from spec/ (Redoc, inlined)
-#   python/             the Python API of klarna_om and klarna_om_sandbox, from their docstrings
-#                       (pdoc, pinned in the dev extra; Google-style docstrings)
-#   index.html          links to both
-# Fails on a pdoc warning, or when a page we build links to any host but pdoc's own credit, or
-# to a local page that does not exist.
+# Builds the docs site into docs/build/ (git-ignored) with `mkdocs build --strict`:
+#   docs/src/            the pages: quick start, guides, the Python reference (mkdocstrings, from
+#                        the docstrings of klarna_om and klarna_om_sandbox), contributing, changelog
+#   klarna-om-api.html   the HTTP reference of spec/ (Redoc, one self-contained page, made by the
+#                        hook in docs/hooks.py)
+# Fails on any mkdocs warning (a broken link or anchor, a page missing from the nav, a Python name
+# the reference cannot find), and when a built page loads a script, style, font or image from
+# another host or links to a local file that does not exist. The site works offline: open
+# docs/build/index.html. tests/docs/ runs every code block and loads the site in Chromium.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
-rm -rf docs/build && mkdir -p docs/build
-node_modules/.bin/redocly build-docs spec/klarna-ordermanagement.yaml --inlineBundle \
-  -o docs/build/klarna-om-api.html 2>/dev/null
-version=$(.venv/bin/python -c "import klarna_om; print(klarna_om.__version__)")
-log=$(.venv/bin/pdoc klarna_om klarna_om_sandbox --docformat google \
-      --footer-text "klarna-om $version" -o docs/build/python 2>&1)
-if grep -q "Warn" <<<"$log"; then echo "$log" >&2; exit 1; fi
-cat > docs/build/index.html <<HTML
-<!doctype html>
-<meta charset="utf-8"><title>klarna-om $version reference</title>
-<h1>klarna-om $version</h1>
-<ul>
-  <li><a href="python/klarna_om.html">Python API: klarna_om</a> (and
-      <a href="python/klarna_om_sandbox.html">klarna_om_sandbox</a>)</li>
-  <li><a href="klarna-om-api.html">HTTP API: the OpenAPI fragment in spec/</a></li>
-</ul>
-HTML
-.venv/bin/python - <<'PY'
-import pathlib, re, sys
+# Material for MkDocs prints a notice about its successor at every build; the pin is deliberate.
+export NO_MKDOCS_2_WARNING=1
+started=$(date +%s.%N)
+.venv/bin/mkdocs build --strict --quiet
+.venv/bin/python - "$started" <<'PY'
+import pathlib, re, sys, time
 build = pathlib.Path("docs/build")
 pages = sorted(build.rglob("*.html"))
 bad = []
-# The pages we write (Python reference, index); Redoc's page is the spec's, checked by lint-spec.
-for page in [p for p in pages if p.name != "klarna-om-api.html"]:
-    html = re.sub(r"<script.*?</script>", "", page.read_text(encoding="utf-8"), flags=re.S)
-    for link in re.findall(r'href="([^"#]+)', html):
-        if link.startswith(("http://", "https://")):
-            if not link.startswith("https://pdoc.dev"):
-                bad.append(f"{page}: {link}")
-        elif not link.startswith(("data:", "mailto:")) and not (page.parent / link).exists():
+for page in [p for p in pages if p.name != "klarna-om-api.html"]:  # Redoc's page inlines all
+    html = page.read_text(encoding="utf-8")
+    for tag in re.findall(r"<(?:script|img|link|iframe)\b[^>]*>", html):
+        source = re.search(r'\b(?:src|href)="([^"]+)"', tag)
+        navigation = tag.startswith("<link") and not re.search(
+            r'rel="(stylesheet|preconnect|icon)', tag
+        )
+        if source and source[1].startswith(("http:", "https:", "//")) and not navigation:
+            bad.append(f"{page}: loads {source[1]}")
+    for link in re.findall(r'(?:href|src)="([^"#?]+)', html):
+        if link.startswith(("http://", "https://", "//", "data:", "mailto:")):
+            continue
+        target = build / link.lstrip("/") if link.startswith("/") else page.parent / link
+        if not target.exists():
             bad.append(f"{page}: {link} (missing)")
 if bad:
-    sys.exit("links outside the project or broken:\n" + "\n".join(bad))
-python_pages = [p for p in pages if "python" in p.parts]
-print(f"API reference: docs/build/index.html; HTTP {build / 'klarna-om-api.html'} "
-      f"({(build / 'klarna-om-api.html').stat().st_size // 1024} KiB), Python {len(python_pages)} "
-      f"pages in docs/build/python/")
+    sys.exit("docs: pages that load from other hosts or link to nothing:\n" + "\n".join(bad))
+api = build / "klarna-om-api.html"
+print(f"docs: {len(pages) - 1} pages and the HTTP reference ({api.stat().st_size // 1024} KiB) "
+      f"in docs/build/ in {time.time() - float(sys.argv[1]):.1f} s; open docs/build/index.html")
 PY

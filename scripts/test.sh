@@ -13,6 +13,6 @@ step "lint-spec";       scripts/lint-spec.sh
 step "spec-diff";       .venv/bin/python scripts/spec_gate.py
 step "upstream-diff";   .venv/bin/python scripts/upstream_diff.py
 step "pytest";          scripts/pytest.sh
-step "docs";            scripts/docs.sh
+step "docs (mkdocs build --strict)"; scripts/docs.sh
 step "bench smoke";     .venv/bin/python bench/perf.py --smoke > /dev/null && echo "bench/perf.py ran (smoke counts)"
 step "unit tier on Python 3.12 and 3.13 (nox)"; .venv/bin/nox

@@ -1,6 +1,6 @@
-"""The README's transport snippets, run against the sandbox behind each setup.
+"""The transport snippets of the docs (guides/client.md), run against the sandbox behind each setup.
 
-Each snippet runs as written, with ``KLARNA_*`` set and the names the README promises
+Each snippet runs as written, with ``KLARNA_*`` set and the names the page promises
 (``PROXY_URL``, ``CA_BUNDLE``, ``CLIENT_CERT``, ``CLIENT_KEY``, ``ORDER_ID``). Then the same kind
 of transport carries a refund whose response is dropped after Klarna committed it (the retry with
 the same key must give exactly one refund) and a read of an unknown order (a typed error).
@@ -9,10 +9,8 @@ the same key must give exactly one refund) and a read of an unknown order (a typ
 from __future__ import annotations
 
 import asyncio
-import re
 import ssl
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -33,9 +31,10 @@ from klarna_om import (
 )
 from klarna_om_sandbox import SandboxServer
 from tests._support.forward_proxy import ForwardProxy
+from tests._support.snippets import DOCS, blocks
 
-README = Path(__file__).resolve().parents[2] / "README.md"
-SNIPPETS = re.findall(r"```python transports\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+PAGE = DOCS / "guides" / "client.md"
+SNIPPETS = [b.code for b in blocks(PAGE) if b.mode == "transports"]
 NO_WAIT = RetryPolicy(initial_delay=0.01, max_delay=0.01)
 EXPORTER = InMemorySpanExporter()
 
@@ -80,7 +79,7 @@ def servers(pki: dict[str, str]) -> Iterator[dict[str, Any]]:
         yield {"plain": plain, "tls": tls, "mtls": mtls, "proxy": proxy}
 
 
-def test_the_readme_has_the_six_transport_snippets() -> None:
+def test_the_page_has_the_six_transport_snippets() -> None:
     assert len(SNIPPETS) == 6
 
 
@@ -95,10 +94,10 @@ def _run_snippet(
     monkeypatch.setenv("KLARNA_PASSWORD", sandbox.password)
     monkeypatch.setenv("KLARNA_BASE_URL", sandbox.base_url)
     order = sandbox.create_order(10000, captures=[{"captured_amount": 10000}])
-    namespace = {"__name__": "readme_transports", "ORDER_ID": order["order_id"], **names}
+    namespace = {"__name__": "docs_transports", "ORDER_ID": order["order_id"], **names}
     capsys.readouterr()
     # The snippets build on the imports of those before them, as a reader's session would.
-    exec(compile(_imports_of(SNIPPETS[:index]) + SNIPPETS[index], str(README), "exec"), namespace)
+    exec(compile(_imports_of(SNIPPETS[:index]) + SNIPPETS[index], str(PAGE), "exec"), namespace)
     return capsys.readouterr().out.splitlines(), order["order_id"]
 
 

@@ -1,49 +1,44 @@
-"""Every Python snippet in README.md runs as written, in order, in one namespace."""
+"""Every Python snippet in README.md runs as written, in order, in one namespace.
+
+The clients the snippets create talk to a seeded in-process sandbox (``tests/_support/snippets``);
+their requests are checked against spec/.
+"""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests._support.openapi_check import SpecCheckingTransport
+from tests._support.snippets import README, blocks, run_python
 
-README = Path(__file__).resolve().parents[2] / "README.md"
-SNIPPETS = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+BLOCKS = blocks(README)
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
-def test_the_readme_has_the_snippets_of_each_section() -> None:
+def test_the_readme_is_what_a_newcomer_needs() -> None:
     text = README.read_text(encoding="utf-8")
-    sections = re.findall(r"^## (.+)$", text, re.M)
-    assert sections[:10] == [
-        "Install",
-        "Quick start",
-        "Results",
-        "Errors",
-        "Retries and idempotency",
-        "Timeouts",
-        "Options, raw responses, environment, logs",
-        "Transports",
-        "Performance",
-        "Return fees",
+    assert re.findall(r"^## (.+)$", text, re.M) == ["Install", "Quick start", "Documentation"]
+    assert [(b.lang, b.mode) for b in BLOCKS] == [
+        ("sh", "check"),
+        ("python", "run"),
+        ("python", "run"),
+        ("python", "run"),
     ]
-    assert len(SNIPPETS) == 10
 
 
-def test_readme_snippets_run(capsys: pytest.CaptureFixture[str]) -> None:
-    namespace: dict[str, Any] = {"__name__": "readme"}
-    for snippet in SNIPPETS:
-        exec(compile(snippet, str(README), "exec"), namespace)
-        if "transport" in namespace and not isinstance(
-            namespace["transport"], SpecCheckingTransport
-        ):
-            # The stand-in for Klarna, wrapped so the snippets' requests are checked by spec/.
-            namespace["transport"] = SpecCheckingTransport(namespace["transport"])
-    assert capsys.readouterr().out.splitlines() == [
-        f"b2cb4f2e {namespace['created'].idempotency_key}",
-        "Refund(refund_id='b2cb4f2e', refunded_amount=3000, "
-        "refunded_at=datetime.datetime(2026, 11, 26, 10, 0, tzinfo=datetime.timezone.utc))",
-        "404 NOT_FOUND 0b4d4a4e",
-    ]
+def test_the_readme_links_to_pages_that_exist() -> None:
+    text = README.read_text(encoding="utf-8")
+    links = re.findall(r"\]\(([^)#]+)", text)
+    assert [link for link in links if not (README.parent / link).exists()] == []
+    assert len(links) >= 10
+
+
+def test_readme_snippets_run(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_python([b for b in BLOCKS if b.mode == "run"], monkeypatch, responses=False)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    assert re.fullmatch(f"{UUID} {UUID}", lines[0]), lines
+    assert re.fullmatch(f"404 {UUID}", lines[1]), lines

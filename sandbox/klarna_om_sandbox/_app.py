@@ -16,105 +16,47 @@ import binascii
 import datetime as dt
 import hmac
 import json
-import re
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
-from urllib.parse import quote
 
-import attrs
 from openapi_core.contrib.starlette.requests import StarletteOpenAPIRequest
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import _rules
 from ._durations import IDEMPOTENCY_TTL_SECONDS, MAX_SECONDS, check_idempotency_ttl, plain
 from ._fastcheck import crosschecking, passes
+from ._faults import FAULT_HEADER, FAULT_KINDS, RAW_SEND, Drop, Fault, fault_response
+from ._handlers import (
+    HANDLERS,
+    Handler,
+    error_response,
+    handles,
+    order_not_found,
+    replay,
+    stored_response,
+)
 from ._rules import SandboxError
-from ._spec import openapi, spec_operations
-from ._store import Store, StoredResponse
+from ._spec import describe_error, openapi, spec_operations
+from ._store import Store
+
+__all__ = [  # what the package and the other modules import from here
+    "FAULT_HEADER",
+    "FAULT_KINDS",
+    "HANDLERS",
+    "Fault",
+    "Handler",
+    "Sandbox",
+    "error_response",
+    "handles",
+]
 
 IDEMPOTENCY_HEADER = "Klarna-Idempotency-Key"
-FAULT_KINDS = ("drop_after_commit", "drop_before_commit", "status", "delay_ms", "html_502")
-_RAW_SEND = "klarna_om_sandbox.raw_send"
-#: Marks a response made by an injected fault (it may break the spec on purpose).
-FAULT_HEADER = "Klarna-Om-Sandbox-Fault"
-
-
-@attrs.frozen
-class Handler:
-    """How the sandbox serves one operation: the rule it applies, and its 404 code."""
-
-    operate: Callable[[Sandbox, Request, dict[str, Any], Any], StoredResponse]
-    not_found_code: str
-
-
-#: operationId -> its handler; filled by ``@handles`` below, read when the app is built.
-HANDLERS: dict[str, Handler] = {}
-
-
-def handles(
-    operation_id: str, *, not_found_code: str = "NO_SUCH_ORDER"
-) -> Callable[
-    [Callable[[Sandbox, Request, dict[str, Any], Any], StoredResponse]],
-    Callable[[Sandbox, Request, dict[str, Any], Any], StoredResponse],
-]:
-    """Register a ``Sandbox`` method as the handler of ``operation_id``."""
-
-    def register(
-        operate: Callable[[Sandbox, Request, dict[str, Any], Any], StoredResponse],
-    ) -> Callable[[Sandbox, Request, dict[str, Any], Any], StoredResponse]:
-        HANDLERS[operation_id] = Handler(operate, not_found_code)
-        return operate
-
-    return register
-
-
-@attrs.define
-class Fault:
-    """An injected failure for the next ``count`` requests of ``operation`` ("*" for any)."""
-
-    operation: str
-    kind: str
-    count: int
-    status: int | None = None
-    retry_after: int | None = None
-    delay_ms: int | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The fault as JSON data, without unset options."""
-        return {k: v for k, v in attrs.asdict(self).items() if v is not None}
-
-
-class _Drop(Response):
-    """Closes the connection without sending a response (a lost response, as a client sees it)."""
-
-    def __init__(self) -> None:
-        super().__init__(status_code=599)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        raw_send = scope.get(_RAW_SEND)
-        transport = getattr(getattr(raw_send, "__self__", None), "transport", None)
-        if transport is None:  # not under uvicorn (e.g. an in-process ASGI client)
-            raise ConnectionAbortedError("sandbox fault: connection dropped")
-        transport.abort()
-        for _ in range(3):  # let uvicorn see the connection as lost before the app returns
-            await asyncio.sleep(0)
-
-
-def error_response(
-    status: int, code: str, *messages: str, headers: Mapping[str, str] | None = None
-) -> JSONResponse:
-    """Klarna's error body with a fresh correlation id."""
-    return JSONResponse(
-        {"error_code": code, "error_messages": list(messages), "correlation_id": str(uuid.uuid4())},
-        status_code=status,
-        headers=headers,
-    )
 
 
 class Sandbox:
@@ -294,7 +236,7 @@ class Sandbox:
         )
 
         async def outer(scope: Scope, receive: Receive, send: Send) -> None:
-            scope[_RAW_SEND] = send  # what _Drop needs to close the connection
+            scope[RAW_SEND] = send  # what _Drop needs to close the connection
             await app(scope, receive, send)
 
         return outer
@@ -335,7 +277,7 @@ class Sandbox:
             return _unauthorized()
         fault = self.take_fault(operation)
         if fault is not None and fault.kind in ("status", "html_502", "drop_before_commit"):
-            return _fault_response(fault)
+            return fault_response(fault)
         body = await request.body()
         key = request.headers.get(IDEMPOTENCY_HEADER) if request.method != "GET" else None
         if key is not None:
@@ -347,7 +289,7 @@ class Sandbox:
                     "A request with this Klarna-Idempotency-Key is still being processed.",
                 )
             if claim.response is not None:
-                return _replay(claim.response)
+                return replay(claim.response)
         completed = False
         try:
             if fault is not None and fault.kind == "delay_ms":
@@ -360,7 +302,7 @@ class Sandbox:
             if key is not None and not completed:
                 self.store.release(user, key)
         if fault is not None and fault.kind == "drop_after_commit":
-            return _Drop()
+            return Drop()
         return response
 
     async def _validated(self, request: Request, body: bytes, operation: str) -> Any:
@@ -379,7 +321,7 @@ class Sandbox:
         if fast and result.errors:  # the fast path let through what openapi-core refuses
             raise AssertionError(f"fast request check disagrees with openapi-core: {operation}")
         if result.errors:
-            raise SandboxError(400, "BAD_VALUE", _describe(next(iter(result.errors))))
+            raise SandboxError(400, "BAD_VALUE", describe_error(next(iter(result.errors))))
         return data
 
     def _apply(
@@ -392,55 +334,20 @@ class Sandbox:
             try:
                 handler = HANDLERS[operation]
                 if order is None:
-                    raise _order_not_found(handler.not_found_code, order_id)
+                    raise order_not_found(handler.not_found_code, order_id)
                 stored = handler.operate(self, request, order, data)
             except SandboxError as err:
                 if err.status not in (403, 404) or key is None:
                     raise
                 # A business refusal is an outcome: replayed for the same key, like a success.
-                stored = _stored(error_response(err.status, err.error_code, err.message))
+                stored = stored_response(error_response(err.status, err.error_code, err.message))
             else:
                 if request.method != "GET":
                     assert order is not None
                     self.store.put_order(db, order)
             if key is not None:
                 self.store.complete(db, user, key, stored)
-        return _replay(stored), key is not None
-
-    @handles("refundOrder", not_found_code="NOT_FOUND")
-    def _refund_order(self, request: Request, order: dict[str, Any], data: Any) -> StoredResponse:
-        record = _rules.refund(order, data, refund_id=self.new_id(), now=self.now())
-        path = (
-            f"/ordermanagement/v1/orders/{quote(order['order_id'], safe='')}/refunds/"
-            f"{record['refund_id']}"
-        )
-        location = str(request.base_url).rstrip("/") + path
-        return StoredResponse(
-            201, [("location", location), ("refund-id", record["refund_id"])], b""
-        )
-
-    @handles("getRefund", not_found_code="NOT_FOUND")
-    def _get_refund(self, request: Request, order: dict[str, Any], data: Any) -> StoredResponse:
-        return _stored(JSONResponse(_rules.find_refund(order, request.path_params["refund_id"])))
-
-    @handles("getOrder")
-    def _get_order(self, request: Request, order: dict[str, Any], data: Any) -> StoredResponse:
-        return _stored(JSONResponse(_rules.public_order(order)))
-
-    @handles("releaseRemainingAuthorization")
-    def _release(self, request: Request, order: dict[str, Any], data: Any) -> StoredResponse:
-        _rules.release(order)
-        return StoredResponse(204, [], b"")
-
-    @handles("getOptionsForExtendDueDate")
-    def _extend_options(self, request: Request, order: dict[str, Any], data: Any) -> StoredResponse:
-        options = _rules.extend_options(order, request.path_params["capture_id"])
-        return _stored(JSONResponse(options))
-
-    @handles("extendDueDate")
-    def _extend(self, request: Request, order: dict[str, Any], data: Any) -> StoredResponse:
-        _rules.extend(order, request.path_params["capture_id"], data["number_of_days"])
-        return StoredResponse(204, [], b"")
+        return replay(stored), key is not None
 
 
 def _given_id(data: Mapping[str, Any], name: str) -> str | None:
@@ -458,20 +365,6 @@ def _bounded(value: Any, name: str, low: int, high: int) -> int:
     return value
 
 
-def _order_not_found(code: str, order_id: str) -> SandboxError:
-    text = f"Order {order_id[:61] + '...' if len(order_id) > 64 else order_id} cannot be found"
-    return SandboxError(404, code, text)
-
-
-def _stored(response: Response) -> StoredResponse:
-    headers = [(k, v) for k, v in response.headers.items() if k == "content-type"]
-    return StoredResponse(response.status_code, headers, bytes(response.body))
-
-
-def _replay(stored: StoredResponse) -> Response:
-    return Response(content=stored.body, status_code=stored.status, headers=dict(stored.headers))
-
-
 def _unauthorized() -> Response:
     return error_response(
         401,
@@ -479,60 +372,6 @@ def _unauthorized() -> Response:
         "Missing or wrong credentials.",
         headers={"WWW-Authenticate": 'Basic realm="klarna-om sandbox"'},
     )
-
-
-def _fault_response(fault: Fault) -> Response:
-    if fault.kind == "html_502":
-        return HTMLResponse(
-            "<html><head><title>502 Bad Gateway</title></head><body>"
-            "<h1>502 Bad Gateway</h1></body></html>",
-            status_code=502,
-            headers={FAULT_HEADER: fault.kind},
-        )
-    if fault.kind == "drop_before_commit":
-        return _Drop()
-    status = fault.status or 503
-    headers = {FAULT_HEADER: fault.kind}
-    if fault.retry_after is not None:
-        headers["Retry-After"] = str(fault.retry_after)
-    codes = {
-        429: "TOO_MANY_REQUESTS",
-        500: "INTERNAL_SERVER_ERROR",
-        503: "TEMPORARILY_UNAVAILABLE",
-        502: "TEMPORARILY_UNAVAILABLE",
-        504: "TEMPORARILY_UNAVAILABLE",
-        409: "CONFLICT",
-    }
-    return error_response(
-        status, codes.get(status, "SANDBOX_FAULT"), "Injected by the sandbox.", headers=headers
-    )
-
-
-_REQUIRED = re.compile(r"'(.+)' is a required property")
-
-
-def _describe(error: Exception) -> str:
-    """'Bad value: <field>' for an openapi-core validation error."""
-    name = getattr(error, "name", None)  # parameter errors
-    if isinstance(name, str):
-        return f"Bad value: {name}"
-    cause = error.__cause__
-    schema_errors = getattr(cause, "schema_errors", None)
-    if not schema_errors:
-        return (
-            "Bad value: request body"
-            if "Body" in type(error).__name__
-            else f"Bad value: {type(error).__name__}"
-        )
-    first = min(schema_errors, key=lambda e: len(e.path))
-    parts = [str(p) for p in first.path]
-    missing = _REQUIRED.match(first.message)
-    if first.validator == "required" and missing:
-        parts.append(missing.group(1))
-    field = ""
-    for part in parts:
-        field += f"[{part}]" if part.isdigit() else (f".{part}" if field else part)
-    return f"Bad value: {field or 'request body'}"
 
 
 async def _http_exception(request: Request, exc: Exception) -> Response:

@@ -1,4 +1,4 @@
-"""Loads spec/ for request validation: the sandbox checks requests against the spec itself.
+"""Loads spec/ for request validation and words its errors: the sandbox checks requests by spec/.
 
 The spec travels inside the wheel (``klarna_om_sandbox/spec/``); in a checkout it is read from
 the repository's ``spec/``. The servers list is replaced by ``/`` so any host validates.
@@ -6,6 +6,7 @@ the repository's ``spec/``. The servers list is replaced by ``/`` so any host va
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -52,3 +53,30 @@ def spec_operations() -> dict[str, tuple[str, str]]:
             if method in item:
                 found[item[method]["operationId"]] = (method, path)
     return found
+
+
+_REQUIRED = re.compile(r"'(.+)' is a required property")
+
+
+def describe_error(error: Exception) -> str:
+    """'Bad value: <field>' for an openapi-core validation error."""
+    name = getattr(error, "name", None)  # parameter errors
+    if isinstance(name, str):
+        return f"Bad value: {name}"
+    cause = error.__cause__
+    schema_errors = getattr(cause, "schema_errors", None)
+    if not schema_errors:
+        return (
+            "Bad value: request body"
+            if "Body" in type(error).__name__
+            else f"Bad value: {type(error).__name__}"
+        )
+    first = min(schema_errors, key=lambda e: len(e.path))
+    parts = [str(p) for p in first.path]
+    missing = _REQUIRED.match(first.message)
+    if first.validator == "required" and missing:
+        parts.append(missing.group(1))
+    field = ""
+    for part in parts:
+        field += f"[{part}]" if part.isdigit() else (f".{part}" if field else part)
+    return f"Bad value: {field or 'request body'}"

@@ -15,27 +15,29 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "overrides" / "klarna_om"
-FILES = {"_async_client.py": "_sync_client.py", "_async_transport.py": "_sync_transport.py"}
+FILES = {
+    "_async_client.py": "_sync_client.py",
+    "_async_raw.py": "_sync_raw.py",
+    "_async_transport.py": "_sync_transport.py",
+}
 
-#: Whole-word substitutions, applied in order.
+#: Whole-word substitutions, applied in order. Each must match in some source: ``--check``
+#: fails on a rule that replaces nothing (a name that no longer exists).
 SUBS = [
     ("async def ", "def "),
-    ("async with ", "with "),
     ("async for ", "for "),
     ("await ", ""),
     ("AsyncKlarnaOrderManagementWithRawResponse", "KlarnaOrderManagementWithRawResponse"),
     ("AsyncKlarnaOrderManagement", "KlarnaOrderManagement"),
+    ("AsyncRawMethod", "RawMethod"),
     ("AsyncRetryTransport", "RetryTransport"),
     ("httpx.AsyncBaseTransport", "httpx.BaseTransport"),
-    ("httpx.AsyncHTTPTransport", "httpx.HTTPTransport"),
-    ("httpx.AsyncByteStream", "httpx.SyncByteStream"),
-    ("httpx.AsyncClient", "httpx.Client"),
     ("handle_async_request", "handle_request"),
-    ("set_async_httpx_client", "set_httpx_client"),
-    ("asyncio_detailed", "sync_detailed"),
     ("async_deadline_scope", "sync_deadline_scope"),
     ("async_sleep", "sync_sleep"),
     ("default_async_transport", "default_sync_transport"),
+    ("from ._async_client import", "from ._sync_client import"),
+    ("from ._async_raw import", "from ._sync_raw import"),
     ("from ._async_transport import", "from ._sync_transport import"),
     ("__aenter__", "__enter__"),
     ("__aexit__", "__exit__"),
@@ -45,16 +47,26 @@ SUBS = [
     ("guarded_async", "guarded_sync"),
     ("Awaitable, ", ""),
 ]
-_AWAITABLE = re.compile(r"Awaitable\[([^\[\]]*)\]")
+#: ``Awaitable[X]`` -> ``X``, with one level of brackets inside (``Awaitable[RawResponse[R]]``).
+_AWAITABLE = re.compile(r"Awaitable\[((?:[^\[\]]|\[[^\[\]]*\])*)\]")
 _WORD = re.compile(r"\w")
 _DOCSTRING = re.compile(r'\A"""(.*?)"""', re.DOTALL)
 
 
-def _sub(text: str, old: str, new: str) -> str:
+def _pattern(old: str) -> str:
     # whole words only: "aclose" must not touch "_aclose_all", "await " not "awaited "
     left = r"\b" if _WORD.match(old[0]) else ""
     right = r"\b" if _WORD.match(old[-1]) else ""
-    return re.sub(left + re.escape(old) + right, new.replace("\\", r"\\"), text)
+    return left + re.escape(old) + right
+
+
+def _sub(text: str, old: str, new: str) -> str:
+    return re.sub(_pattern(old), new.replace("\\", r"\\"), text)
+
+
+def unused_rules(sources: list[str]) -> list[str]:
+    """The substitutions that match in none of ``sources`` (dead rules)."""
+    return [old for old, _ in SUBS if not any(re.search(_pattern(old), text) for text in sources)]
 
 
 def unasync(source: str, name: str) -> str:
@@ -89,8 +101,13 @@ def main(argv: list[str]) -> int:
     """Write the twins, or with ``--check`` report the stale ones; 1 when any is stale."""
     check = "--check" in argv
     stale = []
+    sources = {name: (PACKAGE / name).read_text(encoding="utf-8") for name in FILES}
+    dead = unused_rules(list(sources.values()))
+    if dead:
+        print(f"unasync rules that replace nothing (delete them): {dead}", file=sys.stderr)
+        return 1
     for source_name, target_name in FILES.items():
-        wanted = unasync((PACKAGE / source_name).read_text(encoding="utf-8"), source_name)
+        wanted = unasync(sources[source_name], source_name)
         target = PACKAGE / target_name
         current = target.read_text(encoding="utf-8") if target.exists() else None
         if current == wanted:

@@ -5,7 +5,9 @@ and extending a capture's due date, with idempotent retries, typed errors and mo
 before sending.
 
 Every public name loads on first use (``from klarna_om import KlarnaOrderManagement`` loads the
-client and the models it needs), so that ``import klarna_om`` costs about ``import httpx``.
+client and the models it needs), so that ``import klarna_om`` costs about ``import httpx``. The
+names are written once, in the imports below: type checkers read them, and ``_public`` reads the
+same lines at run time for ``__all__`` and the lazy loading.
 """
 
 from __future__ import annotations
@@ -15,163 +17,138 @@ import threading
 from typing import TYPE_CHECKING
 
 from ._logs import configure_from_environment as _configure_logging
-from ._version import __version__
+from ._public import exports as _exports
+from ._version import __version__ as __version__
 
 if TYPE_CHECKING:
     from klarna_om_generated.models import (
-        Capture,
-        ExtendDueDateOption,
-        ExtendDueDateOptions,
-        Order,
-        OrderLine,
-        OrderLineType,
-        OrderStatus,
-        ProductIdentifiers,
-        Refund,
-        Subscription,
-        SubscriptionInterval,
+        Capture as Capture,
     )
-    from klarna_om_generated.models.order_line import OrderLineInput
-    from klarna_om_generated.models.product_identifiers import ProductIdentifiersInput
-    from klarna_om_generated.models.subscription import SubscriptionInput
+    from klarna_om_generated.models import (
+        ExtendDueDateOption as ExtendDueDateOption,
+    )
+    from klarna_om_generated.models import (
+        ExtendDueDateOptions as ExtendDueDateOptions,
+    )
+    from klarna_om_generated.models import (
+        Order as Order,
+    )
+    from klarna_om_generated.models import (
+        OrderLine as OrderLine,
+    )
+    from klarna_om_generated.models import (
+        OrderLineType as OrderLineType,
+    )
+    from klarna_om_generated.models import (
+        OrderStatus as OrderStatus,
+    )
+    from klarna_om_generated.models import (
+        ProductIdentifiers as ProductIdentifiers,
+    )
+    from klarna_om_generated.models import (
+        Refund as Refund,
+    )
+    from klarna_om_generated.models import (
+        Subscription as Subscription,
+    )
+    from klarna_om_generated.models import (
+        SubscriptionInterval as SubscriptionInterval,
+    )
+    from klarna_om_generated.models.order_line import OrderLineInput as OrderLineInput
+    from klarna_om_generated.models.product_identifiers import (
+        ProductIdentifiersInput as ProductIdentifiersInput,
+    )
+    from klarna_om_generated.models.subscription import SubscriptionInput as SubscriptionInput
 
-    from ._aiohttp import AiohttpTransport
-    from ._async_client import AsyncKlarnaOrderManagement, AsyncKlarnaOrderManagementWithRawResponse
-    from ._async_transport import AsyncRetryTransport
-    from ._base_client import RawResponse, RefundCreated
-    from ._constants import DEFAULT_TIMEOUT
+    from ._aiohttp import AiohttpTransport as AiohttpTransport
+    from ._async_client import AsyncKlarnaOrderManagement as AsyncKlarnaOrderManagement
+    from ._async_raw import (
+        AsyncKlarnaOrderManagementWithRawResponse as AsyncKlarnaOrderManagementWithRawResponse,
+    )
+    from ._async_transport import AsyncRetryTransport as AsyncRetryTransport
+    from ._constants import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
     from ._errors import (
-        APIConnectionError,
-        APIResponseValidationError,
-        APIStatusError,
-        APITimeoutError,
-        AuthenticationError,
-        BadRequestError,
-        ConflictError,
-        EventLoopMismatchError,
-        ForkedClientError,
-        InternalServerError,
-        InvalidRequestError,
-        KlarnaError,
-        MoneyValidationError,
-        NotFoundError,
-        PermissionDeniedError,
-        RateLimitError,
-        ResponseTooLargeError,
-        UnprocessableEntityError,
+        APIConnectionError as APIConnectionError,
     )
-    from ._money import ReturnFee, refund_with_return_fee_body, return_fee_line, return_fee_tax
-    from ._retry import RetryPolicy
-    from ._sync_client import KlarnaOrderManagement, KlarnaOrderManagementWithRawResponse
-    from ._sync_transport import RetryTransport
-    from ._validation import derive_idempotency_key, new_idempotency_key
+    from ._errors import (
+        APIResponseValidationError as APIResponseValidationError,
+    )
+    from ._errors import (
+        APIStatusError as APIStatusError,
+    )
+    from ._errors import (
+        APITimeoutError as APITimeoutError,
+    )
+    from ._errors import (
+        AuthenticationError as AuthenticationError,
+    )
+    from ._errors import (
+        BadRequestError as BadRequestError,
+    )
+    from ._errors import (
+        ConflictError as ConflictError,
+    )
+    from ._errors import (
+        EventLoopMismatchError as EventLoopMismatchError,
+    )
+    from ._errors import (
+        ForkedClientError as ForkedClientError,
+    )
+    from ._errors import (
+        InternalServerError as InternalServerError,
+    )
+    from ._errors import (
+        InvalidInputError as InvalidInputError,
+    )
+    from ._errors import (
+        InvalidRefundError as InvalidRefundError,
+    )
+    from ._errors import (
+        InvalidRequestError as InvalidRequestError,
+    )
+    from ._errors import (
+        KlarnaError as KlarnaError,
+    )
+    from ._errors import (
+        MoneyValidationError as MoneyValidationError,
+    )
+    from ._errors import (
+        NotFoundError as NotFoundError,
+    )
+    from ._errors import (
+        PermissionDeniedError as PermissionDeniedError,
+    )
+    from ._errors import (
+        RateLimitError as RateLimitError,
+    )
+    from ._errors import (
+        ResponseTooLargeError as ResponseTooLargeError,
+    )
+    from ._errors import (
+        UnprocessableEntityError as UnprocessableEntityError,
+    )
+    from ._money import ReturnFee as ReturnFee
+    from ._money import refund_with_return_fee_body as refund_with_return_fee_body
+    from ._money import return_fee_line as return_fee_line
+    from ._money import return_fee_tax as return_fee_tax
+    from ._results import RawResponse as RawResponse
+    from ._results import RefundCreated as RefundCreated
+    from ._retry import RetryPolicy as RetryPolicy
+    from ._sync_client import KlarnaOrderManagement as KlarnaOrderManagement
+    from ._sync_raw import (
+        KlarnaOrderManagementWithRawResponse as KlarnaOrderManagementWithRawResponse,
+    )
+    from ._sync_transport import RetryTransport as RetryTransport
+    from ._validation import derive_idempotency_key as derive_idempotency_key
+    from ._validation import new_idempotency_key as new_idempotency_key
 
-#: Where each public name lives.
-_LAZY: dict[str, str] = {
-    "AiohttpTransport": "._aiohttp",
-    "AsyncKlarnaOrderManagement": "._async_client",
-    "AsyncKlarnaOrderManagementWithRawResponse": "._async_client",
-    "AsyncRetryTransport": "._async_transport",
-    "RawResponse": "._base_client",
-    "RefundCreated": "._base_client",
-    "DEFAULT_TIMEOUT": "._constants",
-    "APIConnectionError": "._errors",
-    "APIResponseValidationError": "._errors",
-    "APIStatusError": "._errors",
-    "APITimeoutError": "._errors",
-    "AuthenticationError": "._errors",
-    "BadRequestError": "._errors",
-    "ConflictError": "._errors",
-    "EventLoopMismatchError": "._errors",
-    "ForkedClientError": "._errors",
-    "InternalServerError": "._errors",
-    "InvalidRequestError": "._errors",
-    "KlarnaError": "._errors",
-    "MoneyValidationError": "._errors",
-    "NotFoundError": "._errors",
-    "PermissionDeniedError": "._errors",
-    "RateLimitError": "._errors",
-    "ResponseTooLargeError": "._errors",
-    "UnprocessableEntityError": "._errors",
-    "ReturnFee": "._money",
-    "refund_with_return_fee_body": "._money",
-    "return_fee_line": "._money",
-    "return_fee_tax": "._money",
-    "RetryPolicy": "._retry",
-    "KlarnaOrderManagement": "._sync_client",
-    "KlarnaOrderManagementWithRawResponse": "._sync_client",
-    "RetryTransport": "._sync_transport",
-    "derive_idempotency_key": "._validation",
-    "new_idempotency_key": "._validation",
-    "Capture": "klarna_om_generated.models",
-    "ExtendDueDateOption": "klarna_om_generated.models",
-    "ExtendDueDateOptions": "klarna_om_generated.models",
-    "Order": "klarna_om_generated.models",
-    "OrderLine": "klarna_om_generated.models",
-    "OrderLineType": "klarna_om_generated.models",
-    "OrderStatus": "klarna_om_generated.models",
-    "ProductIdentifiers": "klarna_om_generated.models",
-    "Refund": "klarna_om_generated.models",
-    "Subscription": "klarna_om_generated.models",
-    "SubscriptionInterval": "klarna_om_generated.models",
-    "OrderLineInput": "klarna_om_generated.models.order_line",
-    "ProductIdentifiersInput": "klarna_om_generated.models.product_identifiers",
-    "SubscriptionInput": "klarna_om_generated.models.subscription",
-}
-
-__all__ = [
-    "DEFAULT_TIMEOUT",
-    "APIConnectionError",
-    "APIResponseValidationError",
-    "APIStatusError",
-    "APITimeoutError",
-    "AiohttpTransport",
-    "AsyncKlarnaOrderManagement",
-    "AsyncKlarnaOrderManagementWithRawResponse",
-    "AsyncRetryTransport",
-    "AuthenticationError",
-    "BadRequestError",
-    "Capture",
-    "ConflictError",
-    "EventLoopMismatchError",
-    "ExtendDueDateOption",
-    "ExtendDueDateOptions",
-    "ForkedClientError",
-    "InternalServerError",
-    "InvalidRequestError",
-    "KlarnaError",
-    "KlarnaOrderManagement",
-    "KlarnaOrderManagementWithRawResponse",
-    "MoneyValidationError",
-    "NotFoundError",
-    "Order",
-    "OrderLine",
-    "OrderLineInput",
-    "OrderLineType",
-    "OrderStatus",
-    "PermissionDeniedError",
-    "ProductIdentifiers",
-    "ProductIdentifiersInput",
-    "RateLimitError",
-    "RawResponse",
-    "Refund",
-    "RefundCreated",
-    "ResponseTooLargeError",
-    "RetryPolicy",
-    "RetryTransport",
-    "ReturnFee",
-    "Subscription",
-    "SubscriptionInput",
-    "SubscriptionInterval",
-    "UnprocessableEntityError",
-    "__version__",
-    "derive_idempotency_key",
-    "new_idempotency_key",
-    "refund_with_return_fee_body",
-    "return_fee_line",
-    "return_fee_tax",
-]
-
+#: Where each public name lives (read from the imports above).
+_LAZY = _exports()
+#: Constants first, then classes, then functions (isort's order, as ruff's RUF022 keeps it).
+__all__ = sorted(
+    [*_LAZY, "__version__"],
+    key=lambda n: (0 if n.isupper() else 1 if n[0].isupper() else 2, n),
+)
 
 #: One first load at a time: the generated models import each other, and two threads importing
 #: two of them at once would deadlock on the import system's per-module locks.
@@ -184,10 +161,6 @@ def __getattr__(name: str) -> object:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     with _LOADING:
         value = getattr(importlib.import_module(module, __name__), name)
-    # Public classes written here look public: tracebacks and reprs say klarna_om.NotFoundError,
-    # as httpx does. Generated models keep their module: their annotations resolve there.
-    if isinstance(value, type) and value.__module__.startswith(f"{__name__}._"):
-        value.__module__ = __name__
     globals()[name] = value
     return value
 

@@ -26,22 +26,21 @@ from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 
+from ._constants import DEFAULT_LIMITS
 from ._errors import EventLoopMismatchError
+from ._extras import require
 from ._process import Reopenable
+from ._public import publish
 
 if TYPE_CHECKING:
     import aiohttp
 
-INSTALL_HINT = "pip install 'klarna-om[aiohttp]'"
 #: Headers aiohttp computes itself from the URL and the body.
 _COMPUTED = frozenset({"host", "content-length", "transfer-encoding"})
 
 
 def _aiohttp() -> Any:
-    try:
-        import aiohttp
-    except ImportError:
-        raise ImportError(f"AiohttpTransport needs aiohttp: {INSTALL_HINT}") from None
+    (aiohttp,) = require("aiohttp", "aiohttp", feature="AiohttpTransport")
     return aiohttp
 
 
@@ -58,16 +57,14 @@ class AiohttpTransport(httpx.AsyncBaseTransport, Reopenable):
             ``ssl.SSLContext`` (your own CA bundle or client certificate).
 
     Raises:
-        ImportError: aiohttp is not installed (the message names the pip command).
+        MissingExtraError: aiohttp is not installed (an ``ImportError`` naming the pip command).
     """
 
     def __init__(
         self, *, limits: httpx.Limits | None = None, verify: ssl.SSLContext | bool = True
     ) -> None:
         self._module = _aiohttp()
-        self._limits = limits or httpx.Limits(
-            max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0
-        )
+        self._limits = limits or DEFAULT_LIMITS
         self._verify = verify
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -188,3 +185,6 @@ def _mapped(aio: Any, exc: Exception, request: httpx.Request) -> Exception:
     if isinstance(exc, aio.ClientError):
         return httpx.TransportError(f"aiohttp error ({name})", request=request)
     return exc
+
+
+publish(globals())

@@ -16,16 +16,15 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
+from ._attempts import RetryCore, async_deadline_scope, async_sleep
+from ._body import BodyReader
 from ._constants import DEFAULT_MAX_RESPONSE_BYTES
-from ._deadline import CALL_DEADLINE, default_async_transport
+from ._deadline import CALL_DEADLINE
+from ._errors import InvalidInputError
 from ._process import Connections
-from ._retry import (
-    BodyReader,
-    RetryCore,
-    RetryPolicy,
-    async_deadline_scope,
-    async_sleep,
-)
+from ._public import publish
+from ._retry import RetryPolicy
+from ._transports import default_async_transport
 
 
 class AsyncRetryTransport(httpx.AsyncBaseTransport):
@@ -61,6 +60,33 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         self._jitter = jitter
         self.max_response_bytes = max_response_bytes
         self._owns_inner = True
+
+    @classmethod
+    def around(
+        cls,
+        transport: httpx.AsyncBaseTransport | None,
+        limits: httpx.Limits | None,
+        *,
+        policy: RetryPolicy,
+        max_response_bytes: int,
+    ) -> AsyncRetryTransport:
+        """A client's retry transport: ``transport`` itself if it is one, else one around it.
+
+        Without ``transport``, around klarna_om's own inner transport (with ``limits``).
+
+        Raises:
+            InvalidInputError: Both ``transport`` and ``limits`` are given.
+        """
+        if limits is not None:
+            if transport is not None:
+                raise InvalidInputError(
+                    "limits configures the default transport: set them on your own transport",
+                    field="limits",
+                )
+            transport = default_async_transport(limits)
+        if isinstance(transport, AsyncRetryTransport):
+            return transport
+        return cls(transport, policy=policy, max_response_bytes=max_response_bytes)
 
     def with_policy(self, policy: RetryPolicy) -> AsyncRetryTransport:
         """A transport with another policy over the same inner transport (and its pool).
@@ -155,3 +181,6 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         """Close the inner transport, unless it is shared from ``with_policy``'s parent."""
         if self._owns_inner:
             await self._connections.aclose()
+
+
+publish(globals())

@@ -14,8 +14,6 @@ from ._version import __version__
 
 #: The header that makes a write idempotent at Klarna (24 hours per key and credentials).
 IDEMPOTENCY_HEADER = "Klarna-Idempotency-Key"
-#: Methods that change state: each carries an idempotency key through this client.
-WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 #: Methods that may be retried without a key.
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -25,6 +23,11 @@ HOSTS = {"eu": "api", "na": "api-na", "oc": "api-oc"}
 #: Connect within 5 s; each read, write and pool wait within 30 s (Klarna's own SDKs used 30 s).
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 USER_AGENT = f"klarna-om/{__version__} Python/{platform.python_version()} httpx/{httpx.__version__}"
+
+#: Connection-pool limits of the transports klarna_om makes (httpx's own defaults).
+DEFAULT_LIMITS = httpx.Limits(
+    max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0
+)
 
 #: Largest response body read, in bytes (Klarna's answers are a few kB).
 DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024

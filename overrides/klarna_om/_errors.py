@@ -4,8 +4,8 @@ Exists because the generated client returns documented errors as values and cras
 that are not JSON. Never put credentials, request bodies or raw response bodies in a message.
 
     KlarnaError
-    ├── InvalidRequestError (ValueError)      bad input, caught before anything is sent
-    │   └── MoneyValidationError              an amount, order line or return fee is wrong
+    ├── InvalidInputError (ValueError)        bad input, caught before anything is sent
+    │   └── InvalidRefundError                a refund's amount, order line or return fee is wrong
     ├── APIConnectionError                    no response (a write may have been applied)
     │   ├── APITimeoutError                   no response within the time allowed
     │   └── ResponseTooLargeError             a response bigger than max_response_bytes
@@ -22,6 +22,10 @@ that are not JSON. Never put credentials, request bodies or raw response bodies 
         ├── RateLimitError                    429
         └── InternalServerError               >= 500
 
+``InvalidRequestError`` and ``MoneyValidationError`` are deprecated aliases of ``InvalidInputError``
+and ``InvalidRefundError`` (the same classes), kept for one release: in stripe-python and
+openai-python ``InvalidRequestError`` is the server's 400, and money was not all the second meant.
+
 Every error pickles and deep-copies with its fields (for job queues); the ``request`` and
 ``response`` objects are dropped then, because the request carries the credentials.
 """
@@ -34,6 +38,7 @@ from typing import Any
 import httpx
 
 from ._constants import IDEMPOTENCY_HEADER
+from ._public import publish
 
 #: Attributes never carried into a pickle or a copy: the request holds the credentials.
 _TRANSIENT = ("request", "response")
@@ -55,8 +60,8 @@ class KlarnaError(Exception):
         return (_restore, (type(self), self.args, state))
 
 
-class InvalidRequestError(KlarnaError, ValueError):
-    """The call's input is invalid; nothing was sent."""
+class InvalidInputError(KlarnaError, ValueError):
+    """The call's input (or a setting) is invalid; nothing was sent."""
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
@@ -64,8 +69,18 @@ class InvalidRequestError(KlarnaError, ValueError):
         """The offending input, e.g. ``order_lines[1].total_amount`` (never its value)."""
 
 
-class MoneyValidationError(InvalidRequestError):
-    """An amount, order line or return fee breaks a money rule; nothing was sent."""
+class InvalidRefundError(InvalidInputError):
+    """A refund's amount, order line (any of its fields) or return fee is wrong; nothing was sent.
+
+    Bounds and field types as spec/ declares them, and Klarna's arithmetic (line totals, the sum
+    of the lines, a fee smaller than the goods).
+    """
+
+
+#: Deprecated alias of ``InvalidInputError`` (removed in the next release).
+InvalidRequestError = InvalidInputError
+#: Deprecated alias of ``InvalidRefundError`` (removed in the next release).
+MoneyValidationError = InvalidRefundError
 
 
 class APIConnectionError(KlarnaError):
@@ -301,3 +316,6 @@ def json_object(content: bytes) -> dict[str, Any]:
 def _describe_body(response: httpx.Response) -> str:
     kind = response.headers.get("content-type", "no content type").split(";")[0]
     return f"{response.reason_phrase or 'error'} ({kind}, {len(response.content)} bytes)"
+
+
+publish(globals())

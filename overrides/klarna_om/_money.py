@@ -1,8 +1,10 @@
-"""Money checks and return-fee helpers: pure functions, run before anything is sent.
+"""Klarna's refund arithmetic and return-fee helpers: pure functions, run before anything is sent.
 
 Exists because the generated models validate nothing (a float or a wrong total would be sent).
-Bounds mirror spec/ (a contract test keeps them equal); importing this module reads no spec file.
-Error messages name the field and the amounts, never free text the caller passed in.
+Field kinds and bounds come from spec/ through the generated models' ``SPEC_FIELDS`` (checked by
+``_validation``); this module adds only Klarna's arithmetic: line totals, lines that add up to the
+refund, the return-fee line and its tax. Error messages name the field and the amounts, never
+free text the caller passed in.
 """
 
 from __future__ import annotations
@@ -16,52 +18,19 @@ import attrs
 from klarna_om_generated.models import OrderLine
 from klarna_om_generated.models.order_line import OrderLineInput
 
-from ._errors import MoneyValidationError
-from ._validation import INT32_MAX, check_int, check_text
+from ._errors import InvalidRefundError
+from ._public import publish
+from ._validation import INT32_MAX, INT64_MAX, check_int, check_object, check_value, spec_fields
 
-MAX_AMOUNT = 200_000_000
-#: The smallest refund: spec/ says 1 where Klarna's definition says 0 (spec/deviations.yaml).
-MIN_REFUND_AMOUNT = 1
-MAX_ORDER_LINES = 1000
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+_REFUND_FIELDS = spec_fields("RefundObject")
+_LINE_FIELDS = spec_fields("OrderLine")
+#: The largest amount spec/ allows (``RefundObject.refunded_amount``'s maximum).
+MAX_AMOUNT: int = _REFUND_FIELDS["refunded_amount"].maximum or INT64_MAX
 RETURN_FEE = "return_fee"
-
-#: Maximum string lengths, as declared in spec/ (RefundObject, OrderLine and its objects).
-REFUND_TEXT_LIMITS = {"description": 255, "reference": 255}
-ORDER_LINE_TEXT_LIMITS = {
-    "name": 255,
-    "reference": 255,
-    "quantity_unit": 10,
-    "merchant_data": 1024,
-    "product_url": 1024,
-    "image_url": 1024,
-}
-PRODUCT_IDENTIFIER_LIMITS = {
-    "brand": 70,
-    "category_path": 750,
-    "global_trade_item_number": 50,
-    "manufacturer_part_number": 70,
-    "color": 64,
-    "size": 64,
-}
-SUBSCRIPTION_NAME_LIMIT = 255
-#: (minimum, maximum) of each integer field of an order line; None means unbounded.
-ORDER_LINE_INT_BOUNDS: dict[str, tuple[int | None, int | None]] = {
-    "quantity": (0, None),
-    "unit_price": (None, MAX_AMOUNT),
-    "total_amount": (None, MAX_AMOUNT),
-    "total_discount_amount": (0, MAX_AMOUNT),
-    "total_tax_amount": (None, MAX_AMOUNT),
-    "tax_rate": (0, INT32_MAX),
-}
-ORDER_LINE_REQUIRED = ("name", "quantity", "unit_price", "total_amount")
-ORDER_LINE_FIELDS = frozenset(
-    {*ORDER_LINE_TEXT_LIMITS, *ORDER_LINE_INT_BOUNDS, "type", "product_identifiers", "subscription"}
-)
 
 #: What the methods take as an order line: the generated model, or a dict with Klarna's field
 #: names typed by ``OrderLineInput`` (a misspelt key is a type error). At run time any mapping is
-#: checked field by field, so an untyped caller gets ``MoneyValidationError`` instead.
+#: checked field by field, so an untyped caller gets ``InvalidRefundError`` instead.
 OrderLineLike: TypeAlias = OrderLine | OrderLineInput
 
 
@@ -81,14 +50,9 @@ def check_amount(
 
     Floats, Decimals, bools and numeric strings are refused: money is counted in integers.
     """
-    low = INT64_MIN if minimum is None else minimum
+    low = -INT64_MAX - 1 if minimum is None else minimum
     high = INT64_MAX if maximum is None else maximum
-    return check_int(field, value, low, high, error=MoneyValidationError, unit=" in minor units")
-
-
-def check_line_text(field: str, value: object, limit: int) -> str:
-    """``check_text`` for the text of an order line, whose errors are money errors."""
-    return check_text(field, value, limit, error=MoneyValidationError)
+    return check_int(field, value, low, high, error=InvalidRefundError, unit=" in minor units")
 
 
 def _line_dict(line: object, field: str) -> dict[str, Any]:
@@ -96,70 +60,29 @@ def _line_dict(line: object, field: str) -> dict[str, Any]:
         return line.to_dict()
     if isinstance(line, Mapping):
         return dict(line)
-    raise MoneyValidationError(
+    raise InvalidRefundError(
         f"{field} must be an OrderLine or a mapping, not {type(line).__name__}", field=field
     )
 
 
 def check_order_line(line: OrderLineLike | Mapping[str, Any], index: int) -> dict[str, Any]:
-    """Validate one order line; return it as a dict with Klarna's field names."""
+    """Validate one order line against spec/ and Klarna's line total; return it as a dict."""
     prefix = f"order_lines[{index}]"
-    data = _line_dict(line, prefix)
-    unknown = sorted(set(data) - ORDER_LINE_FIELDS)
-    if unknown:
-        raise MoneyValidationError(f"{prefix} has unknown fields {unknown}", field=prefix)
-    for name in ORDER_LINE_REQUIRED:
-        if name not in data:
-            raise MoneyValidationError(f"{prefix}.{name} is required", field=f"{prefix}.{name}")
-    for name, (low, high) in ORDER_LINE_INT_BOUNDS.items():
-        if name in data:
-            check_amount(f"{prefix}.{name}", data[name], minimum=low, maximum=high)
-    for name, limit in ORDER_LINE_TEXT_LIMITS.items():
-        if name in data:
-            check_line_text(f"{prefix}.{name}", data[name], limit)
-    if "type" in data:
-        check_line_text(f"{prefix}.type", data["type"], 64)
-    _check_object(data, "product_identifiers", prefix, PRODUCT_IDENTIFIER_LIMITS)
-    _check_subscription(data, prefix)
+    data = check_object(
+        prefix,
+        _line_dict(line, prefix),
+        _LINE_FIELDS,
+        error=InvalidRefundError,
+        unit=" in minor units",
+    )
     expected = data["quantity"] * data["unit_price"] - data.get("total_discount_amount", 0)
     if data["total_amount"] != expected:
-        raise MoneyValidationError(
+        raise InvalidRefundError(
             f"{prefix}.total_amount is {data['total_amount']}, but quantity × unit_price − "
             f"total_discount_amount is {expected}",
             field=f"{prefix}.total_amount",
         )
     return data
-
-
-def _check_object(
-    data: Mapping[str, Any], key: str, prefix: str, limits: Mapping[str, int]
-) -> None:
-    if key not in data:
-        return
-    value = data[key]
-    where = f"{prefix}.{key}"
-    if not isinstance(value, Mapping):
-        raise MoneyValidationError(f"{where} must be a mapping", field=where)
-    unknown = sorted(set(value) - set(limits))
-    if unknown:
-        raise MoneyValidationError(f"{where} has unknown fields {unknown}", field=where)
-    for name, limit in limits.items():
-        if name in value:
-            check_line_text(f"{where}.{name}", value[name], limit)
-
-
-def _check_subscription(data: Mapping[str, Any], prefix: str) -> None:
-    if "subscription" not in data:
-        return
-    value = data["subscription"]
-    where = f"{prefix}.subscription"
-    if not isinstance(value, Mapping) or set(value) != {"name", "interval", "interval_count"}:
-        raise MoneyValidationError(
-            f"{where} must have exactly name, interval and interval_count", field=where
-        )
-    check_line_text(f"{where}.name", value["name"], SUBSCRIPTION_NAME_LIMIT)
-    check_line_text(f"{where}.interval", value["interval"], 16)
-    check_amount(f"{where}.interval_count", value["interval_count"], minimum=1, maximum=INT32_MAX)
 
 
 def check_refund(
@@ -174,27 +97,33 @@ def check_refund(
     ``refunded_amount`` must be > 0; with order lines, their ``total_amount`` must add up to it
     (Klarna needs that to allocate the refund to the right capture).
     """
+    fields = _REFUND_FIELDS
     body: dict[str, Any] = {
-        "refunded_amount": check_amount(
-            "refunded_amount", refunded_amount, minimum=MIN_REFUND_AMOUNT
+        "refunded_amount": check_value(
+            "refunded_amount",
+            refunded_amount,
+            fields["refunded_amount"],
+            error=InvalidRefundError,
+            unit=" in minor units",
         )
     }
     for name, value in (("reference", reference), ("description", description)):
         if value is not None:
-            body[name] = check_text(name, value, REFUND_TEXT_LIMITS[name])
+            body[name] = check_value(name, value, fields[name])
     if order_lines is None:
         return body
     if isinstance(order_lines, (str, bytes, Mapping)) or not isinstance(order_lines, Sequence):
-        raise MoneyValidationError("order_lines must be a list of order lines", field="order_lines")
-    if len(order_lines) > MAX_ORDER_LINES:
-        raise MoneyValidationError(
-            f"order_lines has {len(order_lines)} lines, at most {MAX_ORDER_LINES} are allowed",
+        raise InvalidRefundError("order_lines must be a list of order lines", field="order_lines")
+    most = fields["order_lines"].max_items
+    if most is not None and len(order_lines) > most:
+        raise InvalidRefundError(
+            f"order_lines has {len(order_lines)} lines, at most {most} are allowed",
             field="order_lines",
         )
     lines = [check_order_line(line, i) for i, line in enumerate(order_lines)]
     total = sum(line["total_amount"] for line in lines)
     if lines and total != body["refunded_amount"]:
-        raise MoneyValidationError(
+        raise InvalidRefundError(
             f"order_lines add up to {total}, but refunded_amount is {body['refunded_amount']}",
             field="order_lines",
         )
@@ -219,7 +148,9 @@ def return_fee_line(fee: int | ReturnFee) -> dict[str, Any]:
     tax_rate = check_amount("return_fee.tax_rate", fee.tax_rate, minimum=0, maximum=INT32_MAX)
     line: dict[str, Any] = {
         "type": RETURN_FEE,
-        "name": check_line_text("return_fee.name", fee.name, ORDER_LINE_TEXT_LIMITS["name"]),
+        "name": check_value(
+            "return_fee.name", fee.name, _LINE_FIELDS["name"], error=InvalidRefundError
+        ),
         "quantity": 1,
         "unit_price": -amount,
         "total_amount": -amount,
@@ -243,19 +174,17 @@ def refund_with_return_fee_body(
     > 0 and smaller than the returned goods.
     """
     if isinstance(order_lines, (str, bytes, Mapping)) or not order_lines:
-        raise MoneyValidationError(
-            "a return fee needs the returned order_lines", field="order_lines"
-        )
+        raise InvalidRefundError("a return fee needs the returned order_lines", field="order_lines")
     goods = [check_order_line(line, i) for i, line in enumerate(order_lines)]
     if any(line.get("type") == RETURN_FEE for line in goods):
-        raise MoneyValidationError(
+        raise InvalidRefundError(
             "order_lines already hold a return_fee line; pass the fee as return_fee only",
             field="order_lines",
         )
     fee_line = return_fee_line(return_fee)
     goods_total = sum(line["total_amount"] for line in goods)
     if -fee_line["total_amount"] >= goods_total:
-        raise MoneyValidationError(
+        raise InvalidRefundError(
             f"return fee {-fee_line['total_amount']} must be smaller than the returned goods "
             f"({goods_total})",
             field="return_fee",
@@ -264,3 +193,6 @@ def refund_with_return_fee_body(
     return check_refund(
         goods_total + fee_line["total_amount"], lines, reference=reference, description=description
     )
+
+
+publish(globals())

@@ -8,10 +8,8 @@ Nothing here may log, pickle or print a revealed value.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from typing import Any, Generic, NoReturn, TypeVar
-
-import httpx
 
 T = TypeVar("T")
 
@@ -46,19 +44,3 @@ class Secret(Generic[T]):
 
     def __reduce__(self) -> NoReturn:
         raise TypeError("a Secret is not pickled: it holds credentials")
-
-
-class SecretBasicAuth(httpx.Auth):
-    """Sets the client's ``Authorization`` value on each request of its httpx client.
-
-    Instead of ``httpx.BasicAuth``, which keeps the ready header as a plain attribute. It serves
-    the generated API's path (``client._api``); the client's own methods send prepared headers.
-    """
-
-    def __init__(self, authorization: Secret[str]) -> None:
-        self._authorization = authorization
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        """Add the header, send once."""
-        request.headers["Authorization"] = self._authorization.reveal()
-        yield request

@@ -11,16 +11,15 @@ from collections.abc import Callable
 
 import httpx
 
+from ._attempts import RetryCore, sync_deadline_scope, sync_sleep
+from ._body import BodyReader
 from ._constants import DEFAULT_MAX_RESPONSE_BYTES
-from ._deadline import CALL_DEADLINE, default_sync_transport
+from ._deadline import CALL_DEADLINE
+from ._errors import InvalidInputError
 from ._process import Connections
-from ._retry import (
-    BodyReader,
-    RetryCore,
-    RetryPolicy,
-    sync_deadline_scope,
-    sync_sleep,
-)
+from ._public import publish
+from ._retry import RetryPolicy
+from ._transports import default_sync_transport
 
 
 class RetryTransport(httpx.BaseTransport):
@@ -56,6 +55,33 @@ class RetryTransport(httpx.BaseTransport):
         self._jitter = jitter
         self.max_response_bytes = max_response_bytes
         self._owns_inner = True
+
+    @classmethod
+    def around(
+        cls,
+        transport: httpx.BaseTransport | None,
+        limits: httpx.Limits | None,
+        *,
+        policy: RetryPolicy,
+        max_response_bytes: int,
+    ) -> RetryTransport:
+        """A client's retry transport: ``transport`` itself if it is one, else one around it.
+
+        Without ``transport``, around klarna_om's own inner transport (with ``limits``).
+
+        Raises:
+            InvalidInputError: Both ``transport`` and ``limits`` are given.
+        """
+        if limits is not None:
+            if transport is not None:
+                raise InvalidInputError(
+                    "limits configures the default transport: set them on your own transport",
+                    field="limits",
+                )
+            transport = default_sync_transport(limits)
+        if isinstance(transport, RetryTransport):
+            return transport
+        return cls(transport, policy=policy, max_response_bytes=max_response_bytes)
 
     def with_policy(self, policy: RetryPolicy) -> RetryTransport:
         """A transport with another policy over the same inner transport (and its pool).
@@ -148,3 +174,6 @@ class RetryTransport(httpx.BaseTransport):
         """Close the inner transport, unless it is shared from ``with_policy``'s parent."""
         if self._owns_inner:
             self._connections.close()
+
+
+publish(globals())

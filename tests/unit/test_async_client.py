@@ -21,8 +21,8 @@ from klarna_om import (
     RefundCreated,
     RetryPolicy,
 )
+from tests._support.harness import BASE_URL, PASSWORD, USERNAME, Recorder, created, error_response
 from tests._support.openapi_check import SpecCheckingTransport
-from tests.unit.conftest import BASE_URL, PASSWORD, USERNAME, Recorder, created, error_response
 
 ORDER = {
     "order_id": "o-1",

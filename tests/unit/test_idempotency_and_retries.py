@@ -17,7 +17,7 @@ from klarna_om import (
     RefundCreated,
     RetryPolicy,
 )
-from tests.unit.conftest import Harness, Recorder, created, error_response
+from tests._support.harness import Harness, Recorder, created, error_response
 
 BASE = "/ordermanagement/v1/orders/o-1"
 

@@ -19,7 +19,7 @@ from klarna_om import (
 )
 from klarna_om._money import check_refund
 from tests._support.data import TOMATOES
-from tests.unit.conftest import Harness, Recorder, created
+from tests._support.harness import Harness, Recorder, created
 
 TSHIRT: OrderLineInput = {
     "name": "T-Shirt",

@@ -44,8 +44,8 @@ from klarna_om import (
     RawResponse,
     _process,
 )
+from tests._support.harness import BASE_URL, PASSWORD, USERNAME, Harness, Recorder, created
 from tests._support.openapi_check import SpecCheckingTransport, checker
-from tests.unit.conftest import BASE_URL, PASSWORD, USERNAME, Harness, Recorder, created
 
 T = TypeVar("T")
 TOKEN = base64.b64encode(f"{USERNAME}:{PASSWORD}".encode()).decode()
@@ -681,9 +681,7 @@ def test_a_secret_shows_stars_and_is_neither_copied_nor_pickled() -> None:
     assert secret.reveal() == PASSWORD
 
 
-def test_the_credentials_are_still_sent_on_every_path() -> None:
-    from klarna_om_generated.api.orders import release_remaining_authorization
-
+def test_the_credentials_are_still_sent_by_parent_and_child() -> None:
     rec = Recorder(_orders, httpx.Response(204))
     with KlarnaOrderManagement(
         USERNAME,
@@ -692,5 +690,5 @@ def test_the_credentials_are_still_sent_on_every_path() -> None:
         transport=SpecCheckingTransport(httpx.MockTransport(rec)),
     ) as client:
         client.with_options(headers={"X-Team": "refunds"}).get_order("o-1")
-        release_remaining_authorization.sync_detailed("o-1", client=client._api)
+        client.release_remaining_authorization("o-1")
     assert [r.headers["Authorization"] for r in rec.requests] == [f"Basic {TOKEN}"] * 2

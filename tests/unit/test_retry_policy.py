@@ -144,12 +144,26 @@ def test_transport_close_is_forwarded() -> None:
     assert closed == ["sync", "async"]
 
 
-def test_default_inner_transports_are_httpx_ones() -> None:
+def test_default_inner_transports_are_klarna_oms_own() -> None:
+    # Not merely httpx transports (any subclass passed that): the sync one bounds every socket
+    # operation by the call's deadline, and both reopen themselves in a forked child.
+    from klarna_om._constants import DEFAULT_LIMITS
+    from klarna_om._deadline_backend import deadline_pool
+    from klarna_om._process import Reopenable
+    from klarna_om._transports import DeadlineHTTPTransport, DefaultAsyncTransport
+
     sync = RetryTransport()
-    assert isinstance(sync._inner, httpx.HTTPTransport)
+    inner = sync._inner
+    assert type(inner) is DeadlineHTTPTransport
+    backend = inner._pool._network_backend
+    assert type(backend) is type(deadline_pool(DEFAULT_LIMITS)._network_backend)
+    assert type(backend).__module__ == "klarna_om._deadline_backend"
+    assert inner._pool._max_connections == DEFAULT_LIMITS.max_connections
+    assert isinstance(inner, Reopenable) and type(inner._reopened()) is DeadlineHTTPTransport
     sync.close()
     asynct = AsyncRetryTransport()
-    assert isinstance(asynct._inner, httpx.AsyncHTTPTransport)
+    assert type(asynct._inner) is DefaultAsyncTransport
+    assert isinstance(asynct._inner, Reopenable)
     asyncio.run(asynct.aclose())
 
 

@@ -30,8 +30,8 @@ from klarna_om import (
     RawResponse,
     RetryPolicy,
 )
-from tests._support.data import TOMATOES
-from tests.unit.conftest import PASSWORD, USERNAME, Harness, Recorder
+from tests._support.calls import CALLS, WRITES
+from tests._support.harness import PASSWORD, USERNAME, Harness, Recorder
 
 ENV = (
     "KLARNA_USERNAME",
@@ -74,29 +74,12 @@ def fake_klarna(request: httpx.Request) -> httpx.Response:
     return httpx.Response(204, headers=headers)
 
 
-#: Every public method of the clients, called with the same arguments (and keys) each time.
-CALLS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
-    "refund_order": (("o-1", 3000), {"order_lines": [TOMATOES], "idempotency_key": "k-1"}),
-    "refund_with_return_fee": (("o-1", [TOMATOES], 500), {"idempotency_key": "k-2"}),
-    "refund_return_fee": (("o-1", 500), {"idempotency_key": "k-3"}),
-    "get_refund": (("o-1", "r-1"), {}),
-    "get_order": (("o-1",), {}),
-    "release_remaining_authorization": (("o-1",), {"idempotency_key": "k-4"}),
-    "get_extend_due_date_options": (("o-1", "c-1"), {}),
-    "extend_due_date": (("o-1", "c-1", 10), {"idempotency_key": "k-5"}),
-}
-WRITES = {"refund_order", "refund_with_return_fee", "refund_return_fee"} | {
-    "release_remaining_authorization",
-    "extend_due_date",
-}
-
-
 def _public_methods(cls: type) -> set[str]:
     return {
         name
         for name, member in vars(cls).items()
-        if not name.startswith("_") and inspect.isfunction(member)
-    } - {"close", "aclose", "with_options"}
+        if not name.startswith("_") and (inspect.isfunction(member) or hasattr(member, "__get__"))
+    } - {"close", "aclose", "with_options", "with_raw_response", "client"}
 
 
 @pytest.mark.parametrize(
@@ -110,11 +93,14 @@ def test_with_raw_response_has_every_method_with_the_same_parameters(
     client_cls: type, raw_cls: type
 ) -> None:
     assert _public_methods(client_cls) == _public_methods(raw_cls) == set(CALLS)
+    view = client_cls("u", "p").with_raw_response
+    assert type(view) is raw_cls
     for name in CALLS:
         plain = inspect.signature(getattr(client_cls, name))
-        raw = inspect.signature(getattr(raw_cls, name))
-        assert list(plain.parameters.values()) == list(raw.parameters.values()), name
-        assert raw.return_annotation == f"RawResponse[{plain.return_annotation}]", name
+        raw = inspect.signature(getattr(view, name))
+        # The bound view method takes the client method's parameters, without ``self``.
+        assert list(plain.parameters.values())[1:] == list(raw.parameters.values()), name
+        assert getattr(view, name).__name__ == name
 
 
 @pytest.mark.parametrize("method", sorted(CALLS))

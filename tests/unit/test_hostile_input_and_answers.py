@@ -1,4 +1,7 @@
-"""One test per hardening finding: each failed on the client before the hardening."""
+"""Hostile input and answers: odd ids, deep or cut bodies, redirects, plain http, cancelled writes.
+
+Each failed on the client before it was made safe.
+"""
 
 from __future__ import annotations
 
@@ -28,9 +31,9 @@ from klarna_om import (
     RetryPolicy,
     derive_idempotency_key,
 )
-from klarna_om._base_client import request_model
+from klarna_om._results import request_model
 from klarna_om_generated.models import RefundObject
-from tests.unit.conftest import Harness, Recorder, created
+from tests._support.harness import Harness, Recorder, created
 
 NO_RETRY = RetryPolicy(max_retries=0)
 ORDERS = "/ordermanagement/v1/orders/"

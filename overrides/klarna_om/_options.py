@@ -1,0 +1,180 @@
+"""A client's options: credentials, region and host, timeout and extra headers, checked once.
+
+Exists so that the sync and async clients (and ``with_options``) build their settings one way.
+Arguments always win over the environment (``KLARNA_*``); no message repeats a URL, a header
+value or a credential, and credentials leave here only as a ``Secret`` (``_secret``).
+"""
+
+from __future__ import annotations
+
+import base64
+import ipaddress
+import os
+import re
+from collections.abc import Mapping
+from typing import Literal
+
+import httpx
+
+from ._constants import (
+    ENV_BASE_URL,
+    ENV_PASSWORD,
+    ENV_PLAYGROUND,
+    ENV_REGION,
+    ENV_USERNAME,
+    HOSTS,
+    PROTECTED_HEADERS,
+)
+from ._errors import InvalidInputError
+from ._secret import Secret
+
+Region = Literal["eu", "na", "oc"]
+
+
+def authorization(username: str | None, password: str | None) -> Secret[str]:
+    """The ``Authorization`` value of the credentials given, else of the environment's."""
+    username, password = _credentials(username, password)
+    token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+    return Secret(f"Basic {token}")
+
+
+def resolve_base_url(region: Region | None, playground: bool | None, base_url: str | None) -> str:
+    """Where requests go: ``base_url``, else Klarna's host for the region and environment."""
+    if region is None:
+        region = _env_region()
+    if playground is None:
+        playground = _env_flag(ENV_PLAYGROUND)
+    if base_url is None:
+        base_url = os.environ.get(ENV_BASE_URL) or None
+    if region not in HOSTS:
+        raise InvalidInputError(f"region must be one of {sorted(HOSTS)}", field="region")
+    return check_base_url(
+        base_url or f"https://{HOSTS[region]}{'.playground' if playground else ''}.klarna.com"
+    )
+
+
+def check_max_response_bytes(value: object) -> int:
+    """A positive int."""
+    if type(value) is not int or value < 1:
+        raise InvalidInputError(
+            "max_response_bytes must be a positive int", field="max_response_bytes"
+        )
+    return value
+
+
+def check_base_url(base_url: str) -> str:
+    """``base_url`` if it is https, or plain http on a loopback host (the local sandbox).
+
+    User info (``user:password@``) is refused: the URL is shown by ``repr(client)`` and in
+    logs, and credentials have their own arguments. No message repeats the URL.
+    """
+    try:
+        url = httpx.URL(base_url)
+    except (httpx.InvalidURL, TypeError):
+        raise InvalidInputError("base_url is not a valid URL", field="base_url") from None
+    if url.userinfo:
+        raise InvalidInputError(
+            "base_url must not contain user info (user:password@): pass the credentials as "
+            f"username= and password= (or {ENV_USERNAME} and {ENV_PASSWORD})",
+            field="base_url",
+        )
+    if url.scheme == "https" and url.host:
+        return base_url
+    if url.scheme == "http" and _is_loopback(url.host):
+        return base_url
+    raise InvalidInputError(
+        "base_url must use https:// (plain http:// only for a loopback host such as the local "
+        "sandbox): Basic credentials would otherwise cross the network unencrypted",
+        field="base_url",
+    )
+
+
+def check_timeout(timeout: object) -> httpx.Timeout:
+    """``timeout`` as an ``httpx.Timeout``; None (wait forever) and non-numbers are refused."""
+    if isinstance(timeout, httpx.Timeout):
+        return timeout
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout < 1e9:
+        raise InvalidInputError(
+            "timeout must be a positive number of seconds or an httpx.Timeout "
+            "(None would wait forever)",
+            field="timeout",
+        )
+    return httpx.Timeout(float(timeout))
+
+
+#: RFC 9110: a field name is a token; a value is visible ASCII, spaces and tabs (no CR or LF).
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
+
+
+def check_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Extra headers for every call, if none of them replaces a protected one.
+
+    Names compare ignoring case and with ``_`` as ``-``: servers and proxies that read
+    ``Klarna_Idempotency_Key`` as ``Klarna-Idempotency-Key`` (CGI and WSGI environments
+    spell both ``HTTP_KLARNA_IDEMPOTENCY_KEY``) would see two keys.
+    """
+    checked: dict[str, str] = {}
+    for name, value in headers.items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise InvalidInputError("headers must map str to str", field="headers")
+        if name.lower().replace("_", "-") in PROTECTED_HEADERS:
+            raise InvalidInputError(
+                f"headers cannot set {name}: the client sets it (protected: "
+                f"{', '.join(sorted(PROTECTED_HEADERS))}; names compare ignoring case, "
+                "with _ as -)",
+                field=f"headers.{name}",
+            )
+        if not _TOKEN.fullmatch(name) or not _HEADER_VALUE.fullmatch(value):
+            raise InvalidInputError(
+                f"headers.{name[:64]} is not a valid header", field=f"headers.{name[:64]}"
+            )
+        checked[name] = value
+    return checked
+
+
+def _credentials(username: str | None, password: str | None) -> tuple[str, str]:
+    if username is None:
+        username = os.environ.get(ENV_USERNAME) or None
+    if password is None:
+        password = os.environ.get(ENV_PASSWORD) or None
+    if username is None or password is None:
+        missing = [n for n, v in (("username", username), ("password", password)) if v is None]
+        raise InvalidInputError(
+            f"no Klarna API {' or '.join(missing)}: pass username= and password=, or set "
+            f"{ENV_USERNAME} and {ENV_PASSWORD}",
+            field=missing[0],
+        )
+    for name, value in (("username", username), ("password", password)):
+        if not isinstance(value, str) or not value:
+            raise InvalidInputError(f"{name} must be a non-empty str", field=name)
+    return username, password
+
+
+def _env_region() -> Region:
+    value = os.environ.get(ENV_REGION, "").strip().lower() or "eu"
+    if value not in HOSTS:
+        raise InvalidInputError(f"{ENV_REGION} must be one of {sorted(HOSTS)}", field="region")
+    return value  # type: ignore[return-value]  # one of HOSTS' keys: a Region
+
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"", "0", "false", "no", "off"})
+
+
+def _env_flag(name: str) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise InvalidInputError(f"{name} must be 1/true/yes/on or 0/false/no/off", field=name.lower())
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -11,7 +11,10 @@ Measured, interleaved, several rounds, medians of per-round ratios:
 - in process: the same iteration on ``httpx.MockTransport`` (CPU);
 - async bulk: refunds at concurrency 8, 32 and 128, wall time per refund, raw ``httpx.AsyncClient``
   against ``AsyncKlarnaOrderManagement`` on each available transport;
-- import: ``import klarna_om`` against ``import httpx``, fresh interpreters.
+- import: ``import klarna_om`` against ``import httpx``, fresh interpreters;
+- cold start: import, construct a client and make the first call (``get_order``) against the
+  loopback server, in a fresh interpreter each (what a CLI user pays on every command), for raw
+  httpx and for ``KlarnaOrderManagement``.
 It writes ``--out`` (a Markdown table). A measurement, not a test: it asserts nothing about speed.
 """
 
@@ -248,6 +251,43 @@ def import_times(rounds: int) -> dict[str, float]:
     }
 
 
+COLD_RAW = """
+import time; t = time.perf_counter()
+import httpx
+with httpx.Client(base_url={url!r}, auth={auth!r}, timeout=httpx.Timeout(30.0, connect=5.0)) as c:
+    r = c.get("{base}"); r.raise_for_status(); r.json()
+print(time.perf_counter() - t)
+"""
+COLD_OURS = """
+import time; t = time.perf_counter()
+from klarna_om import KlarnaOrderManagement
+with KlarnaOrderManagement(*{auth!r}, base_url={url!r}) as c:
+    c.get_order("o-1")
+print(time.perf_counter() - t)
+"""
+
+
+def cold_starts(url: str, rounds: int) -> dict[str, float]:
+    """Median seconds from the first import to the first call's result, fresh interpreters."""
+    found: dict[str, list[float]] = {"httpx": [], "klarna_om": []}
+    for _ in range(rounds):
+        for name, template in (("httpx", COLD_RAW), ("klarna_om", COLD_OURS)):
+            code = template.format(url=url, auth=AUTH, base=BASE)
+            out = subprocess.run(
+                [sys.executable, "-X", "frozen_modules=on", "-c", code],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            found[name].append(float(out))
+    ratios = [k / h for k, h in zip(found["klarna_om"], found["httpx"], strict=True)]
+    return {
+        "httpx_ms": statistics.median(found["httpx"]) * 1e3,
+        "klarna_om_ms": statistics.median(found["klarna_om"]) * 1e3,
+        "ratio": statistics.median(ratios),
+    }
+
+
 def _mock_transport() -> httpx.MockTransport:
     refund = json.dumps({"refund_id": "r-1", "refunded_amount": 100, "order_lines": [LINE]})
     order = json.dumps({"order_id": "o-1", "status": "CAPTURED", "order_lines": [LINE]})
@@ -286,12 +326,15 @@ def main() -> None:
         loopback = per_iteration(url, None, args.iterations, args.rounds)
         in_process = per_iteration(None, _mock_transport(), args.iterations, args.rounds)
         bulk_figures = bulk(url, args.bulk, max(1, args.rounds // 2))
+        cold = cold_starts(url, 3 if args.smoke else 15)
     finally:
         process.terminate()
         process.wait(timeout=10)
     imports = import_times(3 if args.smoke else 15)
     load_after = os.getloadavg()
-    report = _report(args, loopback, in_process, bulk_figures, imports, load_before, load_after)
+    report = _report(
+        args, loopback, in_process, bulk_figures, imports, cold, load_before, load_after
+    )
     print(report)
     if not args.smoke:
         args.out.write_text(report, encoding="utf-8")
@@ -303,6 +346,7 @@ def _report(
     in_process: dict[str, dict[str, float]],
     bulk_figures: dict[str, dict[int, float]],
     imports: dict[str, float],
+    cold: dict[str, float],
     load_before: tuple[float, float, float],
     load_after: tuple[float, float, float],
 ) -> str:
@@ -351,6 +395,11 @@ def _report(
         "",
         f"`import httpx` {imports['httpx_ms']:.1f} ms, `import klarna_om` "
         f"{imports['klarna_om_ms']:.1f} ms: ratio {imports['ratio']:.2f}.",
+        "",
+        "## Cold start (import, construct, first call), fresh interpreters, loopback",
+        "",
+        f"raw httpx {cold['httpx_ms']:.1f} ms, `KlarnaOrderManagement` "
+        f"{cold['klarna_om_ms']:.1f} ms: ratio {cold['ratio']:.2f}.",
         "",
     ]
     return "\n".join(lines)

@@ -60,6 +60,7 @@ def test_help_is_readable(command: str | None) -> None:
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.startswith("Usage: klarna-om")
     assert "--password " not in done.stdout  # a password is never an option value
+    assert "\\b" not in done.stdout  # click's paragraph mark is a backspace, never shown
 
 
 def test_refund_and_read_it_back_human_and_json(klarna_sandbox: SandboxServer) -> None:

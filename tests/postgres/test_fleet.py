@@ -219,7 +219,7 @@ def test_a_killed_worker_loses_nothing_and_a_restart_is_waited_out(
 def test_four_workers_together_keep_the_merchants_rate(
     klarna_sandbox: SandboxServer, pg_dsn: str, tmp_path: Path
 ) -> None:
-    rate, count = 50.0, 300
+    rate, count = 20.0, 200
     ids = orders(klarna_sandbox, count)
     path = write_csv(tmp_path / "r.csv", [(o, 100, "rate") for o in ids])
     assert (
@@ -244,7 +244,8 @@ def test_four_workers_together_keep_the_merchants_rate(
     with psycopg.connect(pg_dsn) as conn:
         sent = sorted(t for (t,) in conn.execute("SELECT first_sent_at FROM klarna_om_refunds"))
         by_worker = conn.execute("SELECT count(DISTINCT worker) FROM klarna_om_refunds").fetchone()
-    achieved = (len(sent) - 1) / (sent[-1] - sent[0])
+    middle = sent[count // 10 : -count // 10]  # workers start and stop at different moments
+    achieved = (len(middle) - 1) / (middle[-1] - middle[0])
     RATES.append(f"shared rate: 4 workers, --rate {rate:g}: {achieved:.2f} requests/s")
     assert by_worker == (4,)
     assert abs(achieved - rate) / rate < 0.05, achieved

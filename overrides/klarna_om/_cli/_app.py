@@ -218,7 +218,7 @@ def retry_command(key: str) -> str:
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="klarna-om", prog_name="klarna-om")
 def cli() -> None:
-    r"""Klarna Order Management from the command line: refunds, orders, due dates, batches.
+    """Klarna Order Management from the command line: refunds, orders, due dates, batches.
 
     Credentials come from KLARNA_USERNAME and KLARNA_PASSWORD (or --username and
     --password-file, or a prompt); KLARNA_REGION, KLARNA_PLAYGROUND and KLARNA_BASE_URL pick the
@@ -229,4 +229,4 @@ def cli() -> None:
     Exit codes: 0 done; 1 Klarna refused; 2 invalid input (nothing sent); 3 no usable answer
     (a change may have been applied: the message says how to repeat it safely; a read changed
     nothing); 130 a batch stopped by Ctrl-C (run it again to resume).
-    """
+    """  # noqa: D301 (\b: click keeps the lines after it as written)

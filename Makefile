@@ -48,7 +48,7 @@ e2e: install ## the end-to-end tier: the client against the sandbox
 reliability: install ## the reliability tier: the client through a fault-injecting proxy
 	@$(VENV)/python -m pytest tests/reliability
 
-docs: install ## build the HTTP (Redoc) and Python (pdoc) API references into docs/build/
+docs: install ## build the docs site (mkdocs-material, --strict) with the Python and HTTP references into docs/build/
 	@scripts/docs.sh
 
 lint: install ## ruff check and format check of the handwritten code

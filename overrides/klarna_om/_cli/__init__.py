@@ -9,23 +9,16 @@ from __future__ import annotations
 
 import sys
 
-INSTALL_HINT = "pip install 'klarna-om[cli]'"
+from .._extras import install_command, missing_modules
 
 
 def main() -> None:
     """The ``klarna-om`` console script."""
-    try:
-        from . import _batch_command, _commands, _fleet_commands  # noqa: F401 (add commands)
-        from ._app import cli
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("click", "rich") and not (exc.name or "").startswith(
-            ("click.", "rich.")
-        ):
-            raise
-        print(
-            f"klarna-om: missing module {exc.name!r}; install the command line extra: "
-            f"{INSTALL_HINT}",
-            file=sys.stderr,
-        )
-        raise SystemExit(2) from None
+    missing = missing_modules("click", "rich")
+    if missing:
+        print(f"klarna-om needs {', '.join(missing)}: {install_command('cli')}", file=sys.stderr)
+        raise SystemExit(2)
+    from . import _batch_command, _commands, _fleet_commands  # noqa: F401 (add commands)
+    from ._app import cli
+
     cli()

@@ -20,14 +20,14 @@ from typing import Any, NoReturn, TypeVar
 import attrs
 import click
 
-from .._base_client import Region
 from .._constants import ENV_PASSWORD, HOSTS
 from .._errors import (
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
-    InvalidRequestError,
+    InvalidInputError,
 )
+from .._options import Region
 from .._sync_client import KlarnaOrderManagement
 from ._output import say
 
@@ -99,7 +99,7 @@ class Settings:
     def merchant(self) -> str:
         """Who sends: the API username, part of every derived idempotency key."""
         if not self.username:
-            raise InvalidRequestError(
+            raise InvalidInputError(
                 "no Klarna API username: pass --username or set KLARNA_USERNAME", field="username"
             )
         return self.username
@@ -142,7 +142,7 @@ def handled(write: bool) -> Callable[[F], F]:
             settings = Settings(**{f.name: options.pop(f.name) for f in attrs.fields(Settings)})
             try:
                 command(settings, **options)
-            except (InvalidRequestError, ValueError) as exc:
+            except (InvalidInputError, ValueError) as exc:
                 fail(settings, USAGE, "invalid input (nothing was sent)", exc)
             except AmountMismatchError as exc:
                 fail(settings, REFUSED, "refused", exc)

@@ -22,8 +22,8 @@ import httpx
 
 from .._async_client import AsyncKlarnaOrderManagement
 from .._async_transport import AsyncRetryTransport
-from .._base_client import RefundCreated
 from .._errors import APIStatusError, AuthenticationError, KlarnaError
+from .._results import RefundCreated
 from ._csvfile import Row
 from ._journal import TO_SEND, Entry, Identity, Journal, State
 from ._rules import RECONCILE_AFTER, find_refund, key_expired, refund_key

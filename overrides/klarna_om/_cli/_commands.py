@@ -16,9 +16,9 @@ from typing import Any
 import click
 from rich.console import Console
 
-from .._base_client import RefundCreated
-from .._errors import InvalidRequestError, KlarnaError
+from .._errors import InvalidInputError, KlarnaError
 from .._money import ReturnFee, refund_with_return_fee_body
+from .._results import RefundCreated
 from .._sync_client import KlarnaOrderManagement
 from ._app import (
     AmountMismatchError,
@@ -129,9 +129,9 @@ def _json_line(text: str) -> Any:
     try:
         value = json.loads(text)
     except json.JSONDecodeError:
-        raise InvalidRequestError("--line must be a JSON object", field="line") from None
+        raise InvalidInputError("--line must be a JSON object", field="line") from None
     if not isinstance(value, dict):
-        raise InvalidRequestError("--line must be a JSON object", field="line")
+        raise InvalidInputError("--line must be a JSON object", field="line")
     return value
 
 
@@ -170,12 +170,12 @@ def refund(
     parsed = [_json_line(text) for text in lines]
     if return_fee is not None:
         if not parsed:
-            raise InvalidRequestError("--return-fee needs the returned lines (--line)")
+            raise InvalidInputError("--return-fee needs the returned lines (--line)")
         body = refund_with_return_fee_body(
             parsed, ReturnFee(return_fee), reference=reference, description=description
         )
         if body["refunded_amount"] != amount:
-            raise InvalidRequestError(
+            raise InvalidInputError(
                 f"AMOUNT is {amount}, but the lines minus the return fee are "
                 f"{body['refunded_amount']}",
                 field="amount",

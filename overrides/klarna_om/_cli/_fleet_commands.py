@@ -10,7 +10,6 @@ to send gets one job, and the command works like a worker until no job of the ba
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import sys
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -21,6 +20,7 @@ import click
 from rich.console import Console
 
 from .._async_client import AsyncKlarnaOrderManagement
+from .._extras import install_command, missing_modules
 from ._app import REFUSED, UNKNOWN, USAGE, Settings, cli, connection_options, handled, usage_error
 from ._batch import Sender, keys_for
 from ._csvfile import Row
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from ._fleet import Fleet
 
 T = TypeVar("T")
-INSTALL_HINT = "pip install 'klarna-om[postgres]'"
 _HOUR = 3600.0
 
 
@@ -43,11 +42,12 @@ def is_database_url(journal: str | None) -> bool:
 
 
 def _fleet(settings: Settings, dsn: str, concurrency: int, heartbeat: float, hours: float) -> Fleet:
-    missing = [m for m in ("procrastinate", "psycopg") if importlib.util.find_spec(m) is None]
+    missing = missing_modules("procrastinate", "psycopg")
     if missing:
         usage_error(
             settings,
-            f"a PostgreSQL journal needs {', '.join(missing)}: {INSTALL_HINT}; nothing was sent",
+            f"a PostgreSQL journal needs {', '.join(missing)}: {install_command('postgres')};"
+            " nothing was sent",
         )
     from ._fleet import Fleet
 

@@ -216,6 +216,31 @@ def test_a_killed_worker_loses_nothing_and_a_restart_is_waited_out(
     assert booked(klarna_sandbox, ids) == Counter({(o, "k", 100): 1 for o in ids})
 
 
+def test_ctrl_c_stops_a_batch_after_its_rows_in_flight_and_a_worker_finishes_it(
+    klarna_sandbox: SandboxServer, pg_dsn: str, tmp_path: Path
+) -> None:
+    ids = orders(klarna_sandbox, 40)
+    path = write_csv(tmp_path / "c.csv", [(o, 100, "c") for o in ids])
+    batch = subprocess.Popen(
+        [str(SCRIPT), "batch", str(path), "--journal", pg_dsn, "--rate", "10", "--json"],
+        env=cli_env(klarna_sandbox),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wait_for(lambda: status(klarna_sandbox, pg_dsn)["states"]["done"] >= 5, 60)  # type: ignore[index]
+    code, _ = stop(batch, signal.SIGINT)
+    assert code == 130
+    stopped = status(klarna_sandbox, pg_dsn)["states"]
+    assert isinstance(stopped, dict) and stopped["in_flight"] == 0 and stopped["done"] < 40
+    worker = start_worker(klarna_sandbox, pg_dsn, "--rate", "400")
+    try:
+        wait_for(lambda: status(klarna_sandbox, pg_dsn)["states"]["done"] == 40, 60)  # type: ignore[index]
+    finally:
+        stop(worker, signal.SIGTERM)
+    assert booked(klarna_sandbox, ids) == Counter({(o, "c", 100): 1 for o in ids})
+
+
 def test_four_workers_together_keep_the_merchants_rate(
     klarna_sandbox: SandboxServer, pg_dsn: str, tmp_path: Path
 ) -> None:

@@ -134,11 +134,12 @@ class Fleet:
             raise RowUnknownError(settled.error or "unknown")
         return settled.state
 
-    async def work(self, *, until_done: str | None = None) -> None:
+    async def work(self, *, until_done: str | None = None) -> bool:
         """Run jobs until stopped (Ctrl-C, SIGTERM), or until ``until_done`` has no job left.
 
-        Ctrl-C lets running rows finish. A failure of the database restarts the worker after a
-        pause; jobs of workers silent for three heartbeats are retried.
+        Returns whether a signal stopped it. Ctrl-C lets running rows finish. A failure of the
+        database restarts the worker after a pause; jobs of workers silent for three heartbeats
+        are retried.
         """
         stop = asyncio.Event()
         watchers = [asyncio.create_task(self._recover_stalled(stop))]
@@ -153,7 +154,7 @@ class Fleet:
                         update_heartbeat_interval=self.heartbeat,
                         stalled_worker_timeout=3 * self.heartbeat,
                         fetch_job_polling_interval=1.0,
-                        install_signal_handlers=until_done is None,
+                        install_signal_handlers=True,  # Ctrl-C: running rows finish
                         delete_jobs="successful",
                     )
                 )
@@ -163,7 +164,7 @@ class Fleet:
                     stopper.cancel()
                     error = worker.exception()
                     if error is None:
-                        return  # stopped by a signal: running jobs were finished
+                        return True  # stopped by a signal: running jobs were finished
                     if not isinstance(error, ConnectorException | psycopg.Error | OSError):
                         raise error
                     LOG.warning("worker stopped (%s); starting again in 2 s", error)
@@ -172,6 +173,7 @@ class Fleet:
                 worker.cancel()  # the batch is finished: no job of it is left
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await worker
+            return False
         finally:
             stop.set()
             for watcher in watchers:

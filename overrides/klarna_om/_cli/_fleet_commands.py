@@ -21,7 +21,17 @@ from rich.console import Console
 
 from .._async_client import AsyncKlarnaOrderManagement
 from .._extras import install_command, missing_modules
-from ._app import REFUSED, UNKNOWN, USAGE, Settings, cli, connection_options, handled, usage_error
+from ._app import (
+    INTERRUPTED,
+    REFUSED,
+    UNKNOWN,
+    USAGE,
+    Settings,
+    cli,
+    connection_options,
+    handled,
+    usage_error,
+)
 from ._batch import Sender, keys_for
 from ._csvfile import Row
 from ._files import write_report
@@ -93,17 +103,16 @@ def run_batch(
     fleet = _fleet(settings, dsn, concurrency, heartbeat, reconcile_after)
     keys = keys_for(fleet.sender.merchant, rows)
 
-    async def body() -> tuple[Plan, int, list[tuple[Entry, str, str | None]]]:
+    async def body() -> tuple[Plan, int, bool, list[tuple[Entry, str, str | None]]]:
         found = await fleet.journal.submit(batch, rows, keys, dry_run=dry_run)
         if dry_run or found.changed_sent:
-            return found, 0, []
+            return found, 0, False, []
         await fleet.journal.set_rate(rate, keep=not rate_given)
         added = await fleet.enqueue(batch)
-        if not submit_only:
-            await fleet.work(until_done=batch)
-        return found, added, await fleet.journal.batch_entries(batch)
+        interrupted = False if submit_only else await fleet.work(until_done=batch)
+        return found, added, interrupted, await fleet.journal.batch_entries(batch)
 
-    found, added, rows_now = _run(fleet, body)
+    found, added, interrupted, rows_now = _run(fleet, body)
     on_plan(found)
     if dry_run:
         total = sum(row.amount for row in rows)
@@ -113,7 +122,8 @@ def run_batch(
     entries = [entry for entry, _, _ in rows_now]
     if report is not None:
         write_report(report, entries)
-    _summary(settings, batch, entries, {"enqueued": added, "submit_only": submit_only})
+    extra = {"enqueued": added, "submit_only": submit_only, "interrupted": interrupted}
+    _summary(settings, batch, entries, extra)
 
 
 def _summary(settings: Settings, batch: str, entries: list[Entry], extra: dict[str, Any]) -> None:
@@ -136,6 +146,8 @@ def _summary(settings: Settings, batch: str, entries: list[Entry], extra: dict[s
     emit(settings.as_json, data, show)
     if extra.get("submit_only"):
         return
+    if extra.get("interrupted"):  # the rows left are in the queue: any worker sends them
+        sys.exit(INTERRUPTED)
     if counts["unknown"] or counts["pending"] or counts["in_flight"]:
         sys.exit(UNKNOWN)
     if counts["refused"]:

@@ -3,11 +3,15 @@
 Usage: python scripts/unasync.py [--check]
 
 The async modules are the only source; each sync module is this script's output, committed.
-``--check`` (run by ``make test``) fails when a committed twin differs from what it would write.
+Before that it writes the raw-response view's method stubs (``_async_raw.py``, between its BEGIN
+and END lines): one per public async method of ``AsyncKlarnaOrderManagement``, read from
+``_async_client.py``. ``--check`` (run by ``make test``) fails when a committed twin or the stubs
+differ from what it would write.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 import subprocess
@@ -51,6 +55,44 @@ SUBS = [
 _AWAITABLE = re.compile(r"Awaitable\[((?:[^\[\]]|\[[^\[\]]*\])*)\]")
 _WORD = re.compile(r"\w")
 _DOCSTRING = re.compile(r'\A"""(.*?)"""', re.DOTALL)
+
+
+RAW_VIEW = "_async_raw.py"
+CLIENT = "_async_client.py"
+CLIENT_CLASS = "AsyncKlarnaOrderManagement"
+#: Public async methods of the client that are not calls (no raw view of them).
+NOT_CALLS = {"aclose"}
+_BEGIN = "    # BEGIN written by scripts/unasync.py"
+_END = "    # END written by scripts/unasync.py"
+_REGION = re.compile(rf"(?m)^{re.escape(_BEGIN)}.*\n(?:.*\n)*?{re.escape(_END)}.*$")
+
+
+def client_calls(client_source: str) -> list[str]:
+    """The public async methods of the client class, in source order (its calls)."""
+    tree = ast.parse(client_source)
+    (cls,) = (n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == CLIENT_CLASS)
+    return [
+        node.name
+        for node in cls.body
+        if isinstance(node, ast.AsyncFunctionDef)
+        and not node.name.startswith("_")
+        and node.name not in NOT_CALLS
+    ]
+
+
+def with_raw_stubs(raw_source: str, calls: list[str]) -> str:
+    """``raw_source`` with the stub region rewritten: one typed stub per client call."""
+    stubs = "".join(
+        f"\n    @raw_of({CLIENT_CLASS}.{name})\n"
+        f"    def {name}(self) -> None:\n"
+        f'        """``{name}`` with its HTTP response."""\n'
+        for name in calls
+    )
+    region = f"{_BEGIN} (make unasync), one stub per client call: do not edit\n{stubs}\n{_END}"
+    text, found = _REGION.subn(lambda _: region, raw_source, count=1)
+    if not found:
+        raise SystemExit(f"{RAW_VIEW}: no BEGIN/END lines for the stubs")
+    return text
 
 
 def _pattern(old: str) -> str:
@@ -102,6 +144,12 @@ def main(argv: list[str]) -> int:
     check = "--check" in argv
     stale = []
     sources = {name: (PACKAGE / name).read_text(encoding="utf-8") for name in FILES}
+    raw = with_raw_stubs(sources[RAW_VIEW], client_calls(sources[CLIENT]))
+    if raw != sources[RAW_VIEW]:
+        stale.append(RAW_VIEW)
+        sources[RAW_VIEW] = raw
+        if not check:
+            (PACKAGE / RAW_VIEW).write_text(raw, encoding="utf-8")
     dead = unused_rules(list(sources.values()))
     if dead:
         print(f"unasync rules that replace nothing (delete them): {dead}", file=sys.stderr)
@@ -117,7 +165,9 @@ def main(argv: list[str]) -> int:
             target.write_text(wanted, encoding="utf-8")
     if check and stale:
         print(
-            f"stale sync twins {stale}: edit the async source, run 'make unasync'", file=sys.stderr
+            f"stale sync twins or raw-view stubs {stale}: edit the async source, run "
+            "'make unasync'",
+            file=sys.stderr,
         )
         return 1
     print(f"sync twins {'up to date' if not stale else 'written: ' + ', '.join(stale)}")

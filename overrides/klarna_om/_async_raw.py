@@ -2,8 +2,11 @@
 
 The source of ``_sync_raw.py`` (``scripts/unasync.py`` makes the sync twin). The view is written
 once: ``AsyncRawMethod`` wraps a client method, keeping its parameters (``ParamSpec``), as
-openai-python's ``to_raw_response_wrapper`` does; each method of the view is one line. It sends
-nothing itself: the client's method does, exactly as without the view.
+openai-python's ``to_raw_response_wrapper`` does. Its methods are typed stubs that
+``scripts/unasync.py`` writes between the BEGIN and END lines, one per public async method of
+``AsyncKlarnaOrderManagement`` (``make unasync``; ``--check`` fails when they are stale): adding
+an operation needs no edit here. It sends nothing itself: the client's method does, exactly as
+without the view.
 """
 
 from __future__ import annotations
@@ -91,6 +94,8 @@ class AsyncKlarnaOrderManagementWithRawResponse:
         self.client = client
         """The client whose methods these are."""
 
+    # BEGIN written by scripts/unasync.py (make unasync), one stub per client call: do not edit
+
     @raw_of(AsyncKlarnaOrderManagement.refund_order)
     def refund_order(self) -> None:
         """``refund_order`` with its HTTP response."""
@@ -122,6 +127,8 @@ class AsyncKlarnaOrderManagementWithRawResponse:
     @raw_of(AsyncKlarnaOrderManagement.extend_due_date)
     def extend_due_date(self) -> None:
         """``extend_due_date`` with its HTTP response."""
+
+    # END written by scripts/unasync.py
 
 
 publish(globals())

@@ -86,6 +86,8 @@ class KlarnaOrderManagementWithRawResponse:
         self.client = client
         """The client whose methods these are."""
 
+    # BEGIN written by scripts/unasync.py (make unasync), one stub per client call: do not edit
+
     @raw_of(KlarnaOrderManagement.refund_order)
     def refund_order(self) -> None:
         """``refund_order`` with its HTTP response."""
@@ -117,6 +119,8 @@ class KlarnaOrderManagementWithRawResponse:
     @raw_of(KlarnaOrderManagement.extend_due_date)
     def extend_due_date(self) -> None:
         """``extend_due_date`` with its HTTP response."""
+
+    # END written by scripts/unasync.py
 
 
 publish(globals())

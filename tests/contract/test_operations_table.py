@@ -53,7 +53,7 @@ def pieces() -> dict[str, set[str]]:
         "generated record (klarna_om_generated.api.OPERATIONS; run make generate)": set(OPERATIONS),
         "KlarnaOrderManagement method (marked @operation; run make unasync)": set(sync),
         "AsyncKlarnaOrderManagement method (marked @operation)": set(asynchronous),
-        "with_raw_response method (_async_raw.py; run make unasync)": raw_operations(
+        "with_raw_response method (written from the client by make unasync)": raw_operations(
             AsyncKlarnaOrderManagementWithRawResponse, asynchronous
         )
         & raw_operations(KlarnaOrderManagementWithRawResponse, sync),

@@ -3,8 +3,10 @@
 The sandbox routes each operationId of spec/ to ``HANDLERS[operationId]`` (``_app``); it refuses
 to start when the spec names an operation without one. A handler gets the order (already found,
 else 404 with its ``not_found_code``) and the request body (already valid against spec/), changes
-the order through ``_rules`` and returns the stored response; it never commits (``_app`` does,
-atomically, with the idempotency record).
+the order and returns the stored response; it never commits (``_app`` does, atomically, with the
+idempotency record). Klarna's rule lives in ``_rules`` when it is shared or long; a rule of a few
+lines lives in its handler, with ``_rules``' helpers (``new_capture``, ``update_totals``,
+``SandboxError``) and ``created`` below for a 201 whose answer is in headers.
 """
 
 from __future__ import annotations
@@ -76,6 +78,12 @@ def stored_response(response: Response) -> StoredResponse:
     return StoredResponse(response.status_code, headers, bytes(response.body))
 
 
+def created(request: Request, path: str, id_header: str, new_id: str) -> StoredResponse:
+    """A 201 without a body: ``Location`` (``path`` on this server) and the new id's header."""
+    location = str(request.base_url).rstrip("/") + path
+    return StoredResponse(201, [("location", location), (id_header, new_id)], b"")
+
+
 def replay(stored: StoredResponse) -> Response:
     return Response(content=stored.body, status_code=stored.status, headers=dict(stored.headers))
 
@@ -85,12 +93,9 @@ def refund_order(
     sandbox: Sandbox, request: Request, order: dict[str, Any], data: Any
 ) -> StoredResponse:
     record = _rules.refund(order, data, refund_id=sandbox.new_id(), now=sandbox.now())
-    path = (
-        f"/ordermanagement/v1/orders/{quote(order['order_id'], safe='')}/refunds/"
-        f"{record['refund_id']}"
-    )
-    location = str(request.base_url).rstrip("/") + path
-    return StoredResponse(201, [("location", location), ("refund-id", record["refund_id"])], b"")
+    refund_id = record["refund_id"]
+    path = f"/ordermanagement/v1/orders/{quote(order['order_id'], safe='')}/refunds/{refund_id}"
+    return created(request, path, "refund-id", refund_id)
 
 
 @handles("getRefund", not_found_code="NOT_FOUND")

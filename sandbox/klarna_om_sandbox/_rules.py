@@ -2,6 +2,9 @@
 
 Each function checks one operation against an order and changes the order in place; a refusal
 raises ``SandboxError`` with Klarna's status, error code and message. Nothing here does I/O.
+A rule of a few lines may live in its handler (``_handlers``) instead, with the helpers here:
+``new_capture`` (a capture record), ``update_totals`` (the amounts and status after a change)
+and ``SandboxError``; a rule shared by operations or longer than that belongs here.
 """
 
 from __future__ import annotations
@@ -79,14 +82,12 @@ def new_order(
     if len(capture_ids) != len(captures_in):
         raise ValueError("one capture id per capture")
     captures: list[dict[str, Any]] = [
-        {
-            "capture_id": cid,
-            "captured_amount": _int(c, "captured_amount", minimum=1),
-            "captured_at": now,
-            "order_lines": _lines(c.get("order_lines"), "captures.order_lines"),
-            "refunded_amount": 0,
-            "extended_by_days": None,
-        }
+        new_capture(
+            cid,
+            _int(c, "captured_amount", minimum=1),
+            _lines(c.get("order_lines"), "captures.order_lines"),
+            now=now,
+        )
         for cid, c in zip(capture_ids, captures_in, strict=True)
     ]
     captured = sum(c["captured_amount"] for c in captures)
@@ -107,11 +108,26 @@ def new_order(
         "released": False,
         "created_at": now,
     }
-    _update_totals(order)
+    update_totals(order)
     return order
 
 
-def _update_totals(order: dict[str, Any]) -> None:
+def new_capture(
+    capture_id: str, amount: int, order_lines: list[dict[str, Any]], *, now: str
+) -> dict[str, Any]:
+    """A capture record as the order keeps it (nothing refunded, due date not extended)."""
+    return {
+        "capture_id": capture_id,
+        "captured_amount": amount,
+        "captured_at": now,
+        "order_lines": order_lines,
+        "refunded_amount": 0,
+        "extended_by_days": None,
+    }
+
+
+def update_totals(order: dict[str, Any]) -> None:
+    """Recompute the order's captured, refunded and authorized amounts and its status."""
     captured = sum(c["captured_amount"] for c in order["captures"])
     order["captured_amount"] = captured
     order["refunded_amount"] = sum(r["refunded_amount"] for r in order["refunds"])
@@ -168,7 +184,7 @@ def refund(
     if lines:
         record["order_lines"] = lines
     order["refunds"].append(record)
-    _update_totals(order)
+    update_totals(order)
     return record
 
 
@@ -224,7 +240,7 @@ def release(order: dict[str, Any]) -> None:
     if order["released"]:
         raise SandboxError(403, "NOT_ALLOWED", "Remaining authorization is already released.")
     order["released"] = True
-    _update_totals(order)
+    update_totals(order)
 
 
 def find_capture(order: dict[str, Any], capture_id: str) -> dict[str, Any]:

@@ -77,10 +77,10 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
-def deadline_pool(limits: httpx.Limits) -> httpcore.ConnectionPool:
-    """A pool with ``limits``, on the deadline-bounded backend."""
+def deadline_pool(limits: httpx.Limits, ssl_context: ssl.SSLContext) -> httpcore.ConnectionPool:
+    """A pool with ``limits`` and ``ssl_context``, on the deadline-bounded backend."""
     return httpcore.ConnectionPool(
-        ssl_context=httpx.create_ssl_context(),
+        ssl_context=ssl_context,
         max_connections=limits.max_connections,
         max_keepalive_connections=limits.max_keepalive_connections,
         keepalive_expiry=limits.keepalive_expiry,

@@ -24,9 +24,12 @@ class DeadlineHTTPTransport(httpx.HTTPTransport, Reopenable):
     def __init__(self, limits: httpx.Limits) -> None:
         from ._deadline_backend import deadline_pool
 
-        super().__init__()
+        # One TLS context (loading the CA bundle is most of a cold start's cost), given to
+        # httpx's own pool (made and dropped) and to the deadline pool that replaces it.
+        ssl_context = httpx.create_ssl_context()
+        super().__init__(verify=ssl_context)
         self._limits = limits
-        self._pool = deadline_pool(limits)  # the one private name (see above)
+        self._pool = deadline_pool(limits, ssl_context)  # the one private name (see above)
 
     def _reopened(self) -> Self:
         return type(self)(self._limits)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -156,7 +157,9 @@ def test_default_inner_transports_are_klarna_oms_own() -> None:
     inner = sync._inner
     assert type(inner) is DeadlineHTTPTransport
     backend = inner._pool._network_backend
-    assert type(backend) is type(deadline_pool(DEFAULT_LIMITS)._network_backend)
+    assert type(backend) is type(
+        deadline_pool(DEFAULT_LIMITS, ssl.create_default_context())._network_backend
+    )
     assert type(backend).__module__ == "klarna_om._deadline_backend"
     assert inner._pool._max_connections == DEFAULT_LIMITS.max_connections
     assert isinstance(inner, Reopenable) and type(inner._reopened()) is DeadlineHTTPTransport
@@ -165,6 +168,30 @@ def test_default_inner_transports_are_klarna_oms_own() -> None:
     assert type(asynct._inner) is DefaultAsyncTransport
     assert isinstance(asynct._inner, Reopenable)
     asyncio.run(asynct.aclose())
+
+
+def test_the_default_sync_transport_loads_the_ca_bundle_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Loading the CA bundle is most of a cold start: httpx's pool and the deadline pool share one.
+    made: list[ssl.SSLContext] = []
+    create = httpx.create_ssl_context
+
+    def counting(*args: Any, **kwargs: Any) -> ssl.SSLContext:
+        context = create(*args, **kwargs)
+        made.append(context)
+        return context
+
+    monkeypatch.setattr(httpx, "create_ssl_context", counting)
+    monkeypatch.setattr("httpx._transports.default.create_ssl_context", counting)
+    from klarna_om._transports import DeadlineHTTPTransport
+
+    transport = RetryTransport()
+    assert made and all(context is made[0] for context in made)  # one context, made once
+    inner = transport._inner
+    assert isinstance(inner, DeadlineHTTPTransport)
+    assert inner._pool._ssl_context is made[0]
+    transport.close()
 
 
 class _CutOff(httpx.SyncByteStream, httpx.AsyncByteStream):

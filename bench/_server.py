@@ -15,7 +15,17 @@ import uvicorn
 
 LINE = {"name": "T-Shirt", "quantity": 1, "unit_price": 100, "total_amount": 100}
 REFUND = json.dumps({"refund_id": "r-1", "refunded_amount": 100, "order_lines": [LINE]}).encode()
-ORDER = json.dumps({"order_id": "o-1", "status": "CAPTURED", "order_lines": [LINE]}).encode()
+ORDER = json.dumps(
+    {
+        "order_id": "o-1",
+        "status": "CAPTURED",
+        "purchase_currency": "EUR",
+        "order_amount": 100,
+        "captured_amount": 100,
+        "refunded_amount": 0,
+        "order_lines": [LINE],
+    }
+).encode()
 OPTIONS = json.dumps({"currency": "EUR", "options": [{"number_of_days": 10, "amount": 195}]})
 JSON = [(b"content-type", b"application/json")]
 COUNT = [0]

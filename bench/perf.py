@@ -290,7 +290,17 @@ def cold_starts(url: str, rounds: int) -> dict[str, float]:
 
 def _mock_transport() -> httpx.MockTransport:
     refund = json.dumps({"refund_id": "r-1", "refunded_amount": 100, "order_lines": [LINE]})
-    order = json.dumps({"order_id": "o-1", "status": "CAPTURED", "order_lines": [LINE]})
+    order = json.dumps(
+        {
+            "order_id": "o-1",
+            "status": "CAPTURED",
+            "purchase_currency": "EUR",
+            "order_amount": 100,
+            "captured_amount": 100,
+            "refunded_amount": 0,
+            "order_lines": [LINE],
+        }
+    )
     options = json.dumps({"currency": "EUR", "options": [{"number_of_days": 10, "amount": 195}]})
     created = {"Refund-Id": "r-1", "Location": f"http://127.0.0.1:9{BASE}/refunds/r-1"}
     json_headers = {"Content-Type": "application/json"}

@@ -313,12 +313,13 @@ def _repr_value(value: object) -> str:
 
 
 def model_repr(model: object, fields: Sequence[tuple[str, object]], extra: Mapping[str, Any]) -> str:
-    """`Name(field=value, ...)` with the fields that are present; extra properties by key only.
+    """`Name(field=value, ...)` with the fields that are present (not None, not an empty array);
+    extra properties by key only.
 
     Undeclared properties (such as a customer's address on an order) may hold customer data:
     the repr names their keys, never their values.
     """
-    shown = [f"{name}={_repr_value(value)}" for name, value in fields if value is not None]
+    shown = [f"{name}={_repr_value(value)}" for name, value in fields if value is not None and value != ()]
     if extra:
         shown.append(f"additional_keys={sorted(extra)!r}")
     return f"{type(model).__name__}({', '.join(shown)})"

@@ -118,7 +118,7 @@ def test_options_request(harness: Harness) -> None:
 
 
 def test_path_parameters_are_percent_encoded(harness: Harness) -> None:
-    rec = Recorder(httpx.Response(200, json={}))
+    rec = Recorder(httpx.Response(200, json={"refund_id": "r-1", "refunded_amount": 1}))
     harness.client(rec).get_refund("a/b c?d", "é#1")
     assert (
         rec.requests[0].url.raw_path
@@ -318,7 +318,10 @@ def test_debug_log_of_a_transport_failure(
     harness: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="klarna_om")
-    rec = Recorder(httpx.ConnectError("refused"), httpx.Response(200, json={}))
+    rec = Recorder(
+        httpx.ConnectError("refused"),
+        httpx.Response(200, json={"refund_id": "r-1", "refunded_amount": 1}),
+    )
     harness.client(rec).get_refund("o-1", "r-1")
     lines = [
         re.sub(r"elapsed_ms=\d+\.\d", "elapsed_ms=X", r.getMessage())

@@ -222,53 +222,75 @@ _MISMATCH = "200 response does not match the spec: "
             None,
         ),
         (
-            httpx.Response(200, json={"refund_id": "r-1", "refunded_at": "not a date"}),
+            httpx.Response(
+                200, json={"refund_id": "r-1", "refunded_amount": 1, "refunded_at": "not a date"}
+            ),
             _MISMATCH + "refunded_at: expected string (date-time), found string that is not a "
             "date-time",
             "refunded_at",
         ),
         (
-            httpx.Response(200, json={"refund_id": "r-1", "refunded_at": "2015-12-04T15:17:40"}),
+            httpx.Response(
+                200,
+                json={
+                    "refund_id": "r-1",
+                    "refunded_amount": 1,
+                    "refunded_at": "2015-12-04T15:17:40",
+                },
+            ),
             _MISMATCH + "refunded_at: expected string (date-time), found string that is not a "
             "date-time",
             "refunded_at",
         ),
         (
-            httpx.Response(200, json={"order_lines": [{"name": "x"}]}),
+            httpx.Response(
+                200, json={"refund_id": "r-1", "refunded_amount": 1, "order_lines": [{"name": "x"}]}
+            ),
             _MISMATCH + "order_lines[0].quantity: expected a value (required), found nothing",
             "order_lines[0].quantity",
         ),
         (
-            httpx.Response(200, json={"refunded_amount": "3000"}),
+            httpx.Response(200, json={"refund_id": "r-1", "refunded_amount": "3000"}),
             _MISMATCH + "refunded_amount: expected integer, found string",
             "refunded_amount",
         ),
         (
-            httpx.Response(200, json={"refunded_amount": True}),
+            httpx.Response(200, json={"refund_id": "r-1", "refunded_amount": True}),
             _MISMATCH + "refunded_amount: expected integer, found boolean",
             "refunded_amount",
         ),
         (
-            httpx.Response(200, json={"refunded_amount": 30.5}),
+            httpx.Response(200, json={"refund_id": "r-1", "refunded_amount": 30.5}),
             _MISMATCH + "refunded_amount: expected integer, found number",
             "refunded_amount",
         ),
         (
-            httpx.Response(200, json={"order_lines": {"name": "x"}}),
+            httpx.Response(
+                200, json={"refund_id": "r-1", "refunded_amount": 1, "order_lines": {"name": "x"}}
+            ),
             _MISMATCH + "order_lines: expected array, found object",
             "order_lines",
         ),
         (
             httpx.Response(
                 200,
-                json={"order_lines": [TOMATOES, {**TOMATOES, "type": 7}]},
+                json={
+                    "refund_id": "r-1",
+                    "refunded_amount": 1,
+                    "order_lines": [TOMATOES, {**TOMATOES, "type": 7}],
+                },
             ),
             _MISMATCH + "order_lines[1].type: expected string, found integer",
             "order_lines[1].type",
         ),
         (
             httpx.Response(
-                200, json={"order_lines": [{**TOMATOES, "subscription": {"name": "box"}}]}
+                200,
+                json={
+                    "refund_id": "r-1",
+                    "refunded_amount": 1,
+                    "order_lines": [{**TOMATOES, "subscription": {"name": "box"}}],
+                },
             ),
             _MISMATCH + "order_lines[0].subscription.interval: expected a value (required), "
             "found nothing",

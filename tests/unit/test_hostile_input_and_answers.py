@@ -44,7 +44,7 @@ HOSTILE_IDS = ["../x", "%2e%2e", "?", "#", "a b", "é/ü", "x" * 10_000, "..a", 
 
 @pytest.mark.parametrize("hostile", HOSTILE_IDS, ids=range(len(HOSTILE_IDS)))
 def test_hostile_ids_stay_one_path_segment(harness: Harness, hostile: str) -> None:
-    rec = Recorder(httpx.Response(200, json={"refund_id": "r"}))
+    rec = Recorder(httpx.Response(200, json={"refund_id": "r", "refunded_amount": 1}))
     harness.client(rec).get_refund(hostile, hostile)
     segment = quote(hostile, safe="").encode()
     assert rec.requests[0].url.raw_path == ORDERS.encode() + segment + b"/refunds/" + segment
@@ -197,7 +197,9 @@ def test_a_pickled_error_carries_no_credentials() -> None:
 def test_async_retries_wait_through_anyio_under_trio() -> None:
     import trio
 
-    rec = Recorder(httpx.Response(503), httpx.Response(200, json={"refund_id": "r-1"}))
+    rec = Recorder(
+        httpx.Response(503), httpx.Response(200, json={"refund_id": "r-1", "refunded_amount": 1})
+    )
 
     async def main() -> str | None:
         transport = AsyncRetryTransport(

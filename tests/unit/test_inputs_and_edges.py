@@ -26,6 +26,17 @@ from klarna_om import (
 )
 from klarna_om_generated.types import SchemaError, read_float
 
+#: What every refund and order carries (required by spec/).
+REFUND_MINIMUM = {"refund_id": "r-1", "refunded_amount": 1}
+ORDER_MINIMUM = {
+    "order_id": "o-1",
+    "status": "CAPTURED",
+    "purchase_currency": "EUR",
+    "order_amount": 100,
+    "captured_amount": 100,
+    "refunded_amount": 0,
+}
+
 FEE: OrderLineInput = {
     "type": OrderLineType.RETURN_FEE,
     "name": "Return fee",
@@ -151,7 +162,7 @@ def test_refund_created_from_dict_refuses_what_to_dict_never_writes(
     ],
 )
 def test_rfc_3339_date_times_are_read(text: str, expected: datetime.datetime) -> None:
-    assert Refund.from_dict({"refunded_at": text}).refunded_at == expected
+    assert Refund.from_dict({**REFUND_MINIMUM, "refunded_at": text}).refunded_at == expected
 
 
 @pytest.mark.parametrize(
@@ -166,7 +177,7 @@ def test_rfc_3339_date_times_are_read(text: str, expected: datetime.datetime) ->
 )
 def test_what_is_not_rfc_3339_is_refused(text: str) -> None:
     with pytest.raises(SchemaError) as info:
-        Refund.from_dict({"refunded_at": text})
+        Refund.from_dict({**REFUND_MINIMUM, "refunded_at": text})
     assert str(info.value) == (
         "refunded_at: expected string (date-time), found string that is not a date-time"
     )
@@ -179,7 +190,7 @@ def test_a_number_too_large_for_a_float_is_a_schema_error() -> None:
 
 
 def test_a_model_is_not_iterable() -> None:
-    order = Order.from_dict({"order_id": "o-1", "billing_address": {"email": "x"}})
+    order = Order.from_dict({**ORDER_MINIMUM, "billing_address": {"email": "x"}})
     with pytest.raises(TypeError):
         iter(order)  # type: ignore[call-overload]  # mypy knows it too
     assert ("billing_address" in order, order["billing_address"]) == (True, {"email": "x"})
@@ -187,7 +198,9 @@ def test_a_model_is_not_iterable() -> None:
 
 def test_a_date_time_error_in_a_client_call_names_the_path() -> None:
     transport = httpx.MockTransport(
-        lambda request: httpx.Response(200, json={"refunded_at": "2024-01-01T00Z"})
+        lambda request: httpx.Response(
+            200, json={"refund_id": "r-1", "refunded_amount": 1, "refunded_at": "2024-01-01T00Z"}
+        )
     )
     with (
         KlarnaOrderManagement("u", "p", base_url="http://127.0.0.1:9", transport=transport) as c,

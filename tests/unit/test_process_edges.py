@@ -79,7 +79,16 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/__posts":
             return self.answer(200, str(POSTS[0]).encode())
         order_id = self.path.rstrip("/").rsplit("/", 1)[-1]
-        body = json.dumps({"order_id": order_id, "status": "CAPTURED"}).encode()
+        body = json.dumps(
+            {
+                "order_id": order_id,
+                "status": "CAPTURED",
+                "purchase_currency": "EUR",
+                "order_amount": 100,
+                "captured_amount": 100,
+                "refunded_amount": 0,
+            }
+        ).encode()
         self.answer(200, body, [("Content-Type", "application/json")])
 
     def do_POST(self):
@@ -193,7 +202,17 @@ class _CloseSpy(httpx.MockTransport):
 def _orders(request: httpx.Request) -> httpx.Response:
     if request.method == "POST":
         return created()
-    return httpx.Response(200, json={"order_id": "o-1", "status": "CAPTURED"})
+    return httpx.Response(
+        200,
+        json={
+            "order_id": "o-1",
+            "status": "CAPTURED",
+            "purchase_currency": "EUR",
+            "order_amount": 100,
+            "captured_amount": 100,
+            "refunded_amount": 0,
+        },
+    )
 
 
 # --- 1. a client used in a forked child ---------------------------------------------------------

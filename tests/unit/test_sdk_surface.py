@@ -70,7 +70,18 @@ def fake_klarna(request: httpx.Request) -> httpx.Response:
         options = {"currency": "EUR", "options": [{"number_of_days": 10, "amount": 195}]}
         return httpx.Response(200, json=options, headers=headers)
     if request.method == "GET":
-        return httpx.Response(200, json={"order_id": "o-1", "status": "CAPTURED"}, headers=headers)
+        return httpx.Response(
+            200,
+            json={
+                "order_id": "o-1",
+                "status": "CAPTURED",
+                "purchase_currency": "EUR",
+                "order_amount": 100,
+                "captured_amount": 100,
+                "refunded_amount": 0,
+            },
+            headers=headers,
+        )
     return httpx.Response(204, headers=headers)
 
 
@@ -357,7 +368,8 @@ PROGRAM = textwrap.dedent(
     """
     import httpx, klarna_om
 
-    answers = [httpx.Response(503), httpx.Response(200, json={"refund_id": "r-1"})]
+    refund = {"refund_id": "r-1", "refunded_amount": 1}
+    answers = [httpx.Response(503), httpx.Response(200, json=refund)]
     transport = klarna_om.RetryTransport(
         httpx.MockTransport(lambda request: answers.pop(0)), sleep=lambda s: None
     )

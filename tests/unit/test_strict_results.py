@@ -3,8 +3,10 @@
 For each operation that answers 200 with JSON, a complete valid body is built from its schema
 (every declared property, two items per array, nested objects included). Then each field in turn
 (array fields at item ``[1]``, so the index in the path is checked) gets a value of the wrong JSON
-type, and also ``null``; the client must raise ``APIResponseValidationError`` whose ``field`` is
-the JSON path, and whose message names the path and types but never the value.
+type, and also ``null``. A wrong type, and ``null`` in a field the spec requires, must raise
+``APIResponseValidationError`` whose ``field`` is the JSON path, and whose message names the path
+and types but never the value; ``null`` in an optional field reads as absent (None, or ``()`` for
+an array).
 """
 
 from __future__ import annotations
@@ -90,20 +92,23 @@ WRONG: dict[str, Any] = {
 }
 
 
-def fields(schema: dict[str, Any], path: str = "") -> Iterator[tuple[str, tuple[Any, ...], str]]:
-    """Every field below ``schema``: (JSON path, key path into a ``valid`` body, kind)."""
+def fields(
+    schema: dict[str, Any], path: str = ""
+) -> Iterator[tuple[str, tuple[Any, ...], str, bool]]:
+    """Every field below ``schema``: (JSON path, key path into a ``valid`` body, kind, required)."""
     yield from _fields(resolve(load_spec(), schema), path, ())
 
 
 def _fields(
     schema: dict[str, Any], path: str, keys: tuple[Any, ...]
-) -> Iterator[tuple[str, tuple[Any, ...], str]]:
+) -> Iterator[tuple[str, tuple[Any, ...], str, bool]]:
     spec = load_spec()
+    required = set(schema.get("required", ()))
     for name, sub in schema.get("properties", {}).items():
         sub = resolve(spec, sub)
         here, here_keys = (f"{path}.{name}" if path else name), (*keys, name)
         kind = _kind(sub)
-        yield here, here_keys, kind
+        yield here, here_keys, kind, name in required
         if kind == "object":
             yield from _fields(sub, here, here_keys)
         elif kind == "array":
@@ -112,14 +117,21 @@ def _fields(
                 yield from _fields(items, f"{here}[1]", (*here_keys, 1))
 
 
-def _cases() -> Iterator[Any]:
+def _cases(*, refused: bool) -> Iterator[Any]:
+    """The wrong values the client refuses (``refused``), or the nulls it reads as absent."""
     for op_id, schema in sorted(_json_200_schemas().items()):
-        for path, keys, kind in fields(schema):
+        for path, keys, kind, required in fields(schema):
             for label, value in (("wrong type", WRONG[kind]), ("null", None)):
-                yield pytest.param(op_id, schema, keys, value, path, id=f"{op_id}-{path}-{label}")
+                if refused == (value is not None or required):
+                    yield pytest.param(
+                        op_id, schema, keys, value, path, id=f"{op_id}-{path}-{label}"
+                    )
 
 
-CASES = list(_cases())
+#: A wrong JSON type anywhere, and null in a required field: refused with the path.
+CASES = list(_cases(refused=True))
+#: Null in an optional field: read as absent.
+NULL_CASES = list(_cases(refused=False))
 
 
 def _with(body: Any, keys: tuple[Any, ...], value: Any) -> Any:
@@ -186,6 +198,34 @@ def test_a_wrong_value_names_its_path_and_never_the_value(
         assert secret not in repr(info.value)
 
 
+@pytest.mark.parametrize(("op_id", "schema", "keys", "value", "path"), NULL_CASES)
+def test_null_in_an_optional_field_reads_as_absent(
+    serve: tuple[KlarnaOrderManagement, list[Any]],
+    op_id: str,
+    schema: dict[str, Any],
+    keys: tuple[Any, ...],
+    value: Any,
+    path: str,
+) -> None:
+    client, bodies = serve
+    body = valid(schema)
+    bodies.append(_with(body, keys, None))
+    result: Any = run(client, op_id)
+    assert result.to_dict() == _normalized(_without(body, keys)), path
+    if len(keys) == 1:
+        attribute = getattr(result, "type_" if keys[0] == "type" else keys[0])
+        assert attribute in (None, ()), path
+
+
+def _without(body: Any, keys: tuple[Any, ...]) -> Any:
+    changed = copy.deepcopy(body)
+    node = changed
+    for key in keys[:-1]:
+        node = node[key]
+    del node[keys[-1]]
+    return changed
+
+
 def _found(value: Any, keys: tuple[Any, ...], schema: dict[str, Any]) -> str:
     if value is None:
         return "null"
@@ -205,13 +245,22 @@ def _is_date_time(keys: tuple[Any, ...], schema: dict[str, Any]) -> bool:
 
 def test_the_case_count(capsys: pytest.CaptureFixture[str]) -> None:
     per_op: dict[str, int] = {}
-    for case in CASES:
+    for case in CASES + NULL_CASES:
         per_op[case.values[0]] = per_op.get(case.values[0], 0) + 1
     with capsys.disabled():
         print(
-            f"\nstrict results: {len(CASES)} wrong-value cases from spec/ "
-            f"({', '.join(f'{k} {v}' for k, v in sorted(per_op.items()))})"
+            f"\nstrict results: {len(CASES) + len(NULL_CASES)} wrong-value cases from spec/ "
+            f"({', '.join(f'{k} {v}' for k, v in sorted(per_op.items()))}): "
+            f"{len(CASES)} refused, {len(NULL_CASES)} nulls in optional fields read as absent"
         )
+    assert len(CASES) + len(NULL_CASES) >= 284
+    nulls_refused = [c.values[4] for c in CASES if c.values[3] is None]
+    assert {"order_id", "refund_id", "captures[1].capture_id", "options[1].amount"} <= set(
+        nulls_refused
+    )
+    assert {"refunded_at", "order_lines", "captures[1].reference"} <= {
+        c.values[4] for c in NULL_CASES
+    }
     paths = {case.values[4] for case in CASES}
     assert {  # nested objects, arrays of objects, and arrays inside arrays are all reached
         "refunded_amount",

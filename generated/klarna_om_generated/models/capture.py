@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Required, TypedDict, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
-    UNSET,
     FieldRule,
     SchemaError,
     json_type,
@@ -30,38 +29,39 @@ T = TypeVar("T", bound="Capture")
 
 @_attrs_define(frozen=True)
 class Capture:
-    """A capture of an order: one customer invoice. Klarna declares no field as required. Its
-    `billing_address`, `shipping_address` and `shipping_info` are not declared here; they are
-    kept as additional properties.
+    """A capture of an order: one customer invoice. Klarna declares no field as required; the
+    fragment requires its id and amounts, which every capture carries (see
+    spec/deviations.yaml). Its `billing_address`, `shipping_address` and `shipping_info` are
+    not declared here; they are kept as additional properties.
 
-        Immutable: an optional field Klarna did not send is None; `attrs.evolve` makes a changed copy.
+        Immutable: a missing or null optional field is None (an array: empty); `attrs.evolve` makes a changed copy.
     """
 
-    capture_id: str | None = None
+    capture_id: str
     """ The capture id. Generated when the capture is created. """
+    captured_amount: int
+    """ The captured amount in minor units. """
+    refunded_amount: int
+    """ The amount refunded from this capture, in minor units. """
     klarna_reference: str | None = None
     """ Customer friendly reference id, used when Klarna communicates with the customer. """
-    captured_amount: int | None = None
-    """ The captured amount in minor units. """
     captured_at: datetime.datetime | None = None
     """ The time of the capture. ISO 8601. """
-    refunded_amount: int | None = None
-    """ The amount refunded from this capture, in minor units. """
     description: str | None = None
     """ Description of the capture shown to the customer. """
     reference: str | None = None
     """ Internal reference to the capture, included in the settlement files. Max length is 255 characters. """
-    order_lines: tuple[OrderLine, ...] | None = None
+    order_lines: tuple[OrderLine, ...] = ()
     """ Order lines of the capture shown to the customer. """
     additional_properties: Mapping[str, Any] = _attrs_field(factory=dict, kw_only=True, hash=False)
     """ Properties Klarna sent that the spec does not declare (kept, so nothing is lost). """
 
     SPEC_FIELDS: ClassVar[tuple[FieldRule, ...]] = (
-        FieldRule("capture_id", "string", False),
+        FieldRule("capture_id", "string", True),
+        FieldRule("captured_amount", "integer", True, minimum=1),
+        FieldRule("refunded_amount", "integer", True),
         FieldRule("klarna_reference", "string", False),
-        FieldRule("captured_amount", "integer", False, minimum=1),
         FieldRule("captured_at", "date-time", False),
-        FieldRule("refunded_amount", "integer", False),
         FieldRule("description", "string", False),
         FieldRule("reference", "string", False, max_length=255),
         FieldRule("order_lines", "array", False, item_kind="object", model="OrderLine"),
@@ -71,21 +71,18 @@ class Capture:
     def to_dict(self) -> dict[str, Any]:
         """This model as JSON-ready data, with only the fields that are present."""
         field_dict: dict[str, Any] = dict(self.additional_properties)
-        if self.capture_id is not None:
-            field_dict["capture_id"] = self.capture_id
+        field_dict["capture_id"] = self.capture_id
+        field_dict["captured_amount"] = self.captured_amount
+        field_dict["refunded_amount"] = self.refunded_amount
         if self.klarna_reference is not None:
             field_dict["klarna_reference"] = self.klarna_reference
-        if self.captured_amount is not None:
-            field_dict["captured_amount"] = self.captured_amount
         if self.captured_at is not None:
             field_dict["captured_at"] = to_json(self.captured_at)
-        if self.refunded_amount is not None:
-            field_dict["refunded_amount"] = self.refunded_amount
         if self.description is not None:
             field_dict["description"] = self.description
         if self.reference is not None:
             field_dict["reference"] = self.reference
-        if self.order_lines is not None:
+        if self.order_lines:
             field_dict["order_lines"] = to_json(self.order_lines)
         return field_dict
 
@@ -97,61 +94,53 @@ class Capture:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise SchemaError("", "object", json_type(src_dict))
         d = dict(src_dict)
-        capture_id = d.pop("capture_id", UNSET)
-        if capture_id is UNSET:
-            capture_id = None
-        elif type(capture_id) is not str:
+        try:
+            capture_id = d.pop("capture_id")
+        except KeyError:
+            raise SchemaError("capture_id", "a value (required)", "nothing") from None
+        if type(capture_id) is not str:
             capture_id = read_str(capture_id, "capture_id")
 
-        klarna_reference = d.pop("klarna_reference", UNSET)
-        if klarna_reference is UNSET:
-            klarna_reference = None
-        elif type(klarna_reference) is not str:
-            klarna_reference = read_str(klarna_reference, "klarna_reference")
-
-        captured_amount = d.pop("captured_amount", UNSET)
-        if captured_amount is UNSET:
-            captured_amount = None
-        elif type(captured_amount) is not int:
+        try:
+            captured_amount = d.pop("captured_amount")
+        except KeyError:
+            raise SchemaError("captured_amount", "a value (required)", "nothing") from None
+        if type(captured_amount) is not int:
             captured_amount = read_int(captured_amount, "captured_amount")
 
-        captured_at = d.pop("captured_at", UNSET)
-        if captured_at is UNSET:
-            captured_at = None
-        else:
-            captured_at = read_datetime(captured_at, "captured_at")
-
-        refunded_amount = d.pop("refunded_amount", UNSET)
-        if refunded_amount is UNSET:
-            refunded_amount = None
-        elif type(refunded_amount) is not int:
+        try:
+            refunded_amount = d.pop("refunded_amount")
+        except KeyError:
+            raise SchemaError("refunded_amount", "a value (required)", "nothing") from None
+        if type(refunded_amount) is not int:
             refunded_amount = read_int(refunded_amount, "refunded_amount")
 
-        description = d.pop("description", UNSET)
-        if description is UNSET:
-            description = None
-        elif type(description) is not str:
+        klarna_reference = d.pop("klarna_reference", None)
+        if klarna_reference is not None and type(klarna_reference) is not str:
+            klarna_reference = read_str(klarna_reference, "klarna_reference")
+
+        captured_at = d.pop("captured_at", None)
+        if captured_at is not None:
+            captured_at = read_datetime(captured_at, "captured_at")
+
+        description = d.pop("description", None)
+        if description is not None and type(description) is not str:
             description = read_str(description, "description")
 
-        reference = d.pop("reference", UNSET)
-        if reference is UNSET:
-            reference = None
-        elif type(reference) is not str:
+        reference = d.pop("reference", None)
+        if reference is not None and type(reference) is not str:
             reference = read_str(reference, "reference")
 
-        order_lines = d.pop("order_lines", UNSET)
-        if order_lines is UNSET:
-            order_lines = None
-        else:
-            order_lines = read_model_list(order_lines, "order_lines", OrderLine.from_dict)
+        order_lines = d.pop("order_lines", None)
+        order_lines = () if order_lines is None else read_model_list(order_lines, "order_lines", OrderLine.from_dict)
 
         additional_properties = d
         return cls(
             capture_id=capture_id,
-            klarna_reference=klarna_reference,
             captured_amount=captured_amount,
-            captured_at=captured_at,
             refunded_amount=refunded_amount,
+            klarna_reference=klarna_reference,
+            captured_at=captured_at,
             description=description,
             reference=reference,
             order_lines=order_lines,
@@ -163,10 +152,10 @@ class Capture:
             self,
             (
                 ("capture_id", self.capture_id),
-                ("klarna_reference", self.klarna_reference),
                 ("captured_amount", self.captured_amount),
-                ("captured_at", self.captured_at),
                 ("refunded_amount", self.refunded_amount),
+                ("klarna_reference", self.klarna_reference),
+                ("captured_at", self.captured_at),
                 ("description", self.description),
                 ("reference", self.reference),
                 ("order_lines", self.order_lines),
@@ -193,11 +182,11 @@ class Capture:
 class CaptureInput(TypedDict, total=False):
     """`Capture` as JSON, for typed inputs: Klarna's field names; `Required` as the spec says."""
 
-    capture_id: str
+    capture_id: Required[str]
+    captured_amount: Required[int]
+    refunded_amount: Required[int]
     klarna_reference: str
-    captured_amount: int
     captured_at: str
-    refunded_amount: int
     description: str
     reference: str
     order_lines: Sequence[OrderLineInput]

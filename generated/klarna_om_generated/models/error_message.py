@@ -8,7 +8,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
-    UNSET,
     FieldRule,
     SchemaError,
     json_type,
@@ -27,12 +26,12 @@ class ErrorMessage:
     example `REFUND_NOT_ALLOWED`, `NOT_ALLOWED`, `NOT_FOUND`); quote `correlation_id` to
     Klarna's support. Other properties (such as `service_version`) may appear.
 
-        Immutable: an optional field Klarna did not send is None; `attrs.evolve` makes a changed copy.
+        Immutable: a missing or null optional field is None (an array: empty); `attrs.evolve` makes a changed copy.
     """
 
     error_code: str | None = None
     """ Error code. """
-    error_messages: tuple[str, ...] | None = None
+    error_messages: tuple[str, ...] = ()
     """ Error messages. """
     correlation_id: str | None = None
     """ Correlation id, for searching Klarna's logs. """
@@ -51,7 +50,7 @@ class ErrorMessage:
         field_dict: dict[str, Any] = dict(self.additional_properties)
         if self.error_code is not None:
             field_dict["error_code"] = self.error_code
-        if self.error_messages is not None:
+        if self.error_messages:
             field_dict["error_messages"] = to_json(self.error_messages)
         if self.correlation_id is not None:
             field_dict["correlation_id"] = self.correlation_id
@@ -63,22 +62,15 @@ class ErrorMessage:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise SchemaError("", "object", json_type(src_dict))
         d = dict(src_dict)
-        error_code = d.pop("error_code", UNSET)
-        if error_code is UNSET:
-            error_code = None
-        elif type(error_code) is not str:
+        error_code = d.pop("error_code", None)
+        if error_code is not None and type(error_code) is not str:
             error_code = read_str(error_code, "error_code")
 
-        error_messages = d.pop("error_messages", UNSET)
-        if error_messages is UNSET:
-            error_messages = None
-        else:
-            error_messages = read_list(error_messages, "error_messages", read_str)
+        error_messages = d.pop("error_messages", None)
+        error_messages = () if error_messages is None else read_list(error_messages, "error_messages", read_str)
 
-        correlation_id = d.pop("correlation_id", UNSET)
-        if correlation_id is UNSET:
-            correlation_id = None
-        elif type(correlation_id) is not str:
+        correlation_id = d.pop("correlation_id", None)
+        if correlation_id is not None and type(correlation_id) is not str:
             correlation_id = read_str(correlation_id, "correlation_id")
 
         additional_properties = d

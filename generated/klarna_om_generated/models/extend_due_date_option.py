@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, TypedDict, TypeVar
+from typing import Any, ClassVar, Required, TypedDict, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
-    UNSET,
     FieldRule,
     SchemaError,
     json_type,
@@ -21,31 +20,30 @@ T = TypeVar("T", bound="ExtendDueDateOption")
 
 @_attrs_define(frozen=True)
 class ExtendDueDateOption:
-    """One option to extend the due date, and its fee.
+    """One option to extend the due date, and its fee. Klarna declares no field as required; an
+    option without its days or its fee means nothing, so the fragment requires both.
 
-    Immutable: an optional field Klarna did not send is None; `attrs.evolve` makes a changed copy.
+        Immutable: a missing or null optional field is None (an array: empty); `attrs.evolve` makes a changed copy.
     """
 
-    number_of_days: int | None = None
+    number_of_days: int
     """ How many days the due date can be extended by. """
-    amount: int | None = None
+    amount: int
     """ The fee for extending the due date this many days, in minor units (paid by the merchant). """
     additional_properties: Mapping[str, Any] = _attrs_field(factory=dict, kw_only=True, hash=False)
     """ Properties Klarna sent that the spec does not declare (kept, so nothing is lost). """
 
     SPEC_FIELDS: ClassVar[tuple[FieldRule, ...]] = (
-        FieldRule("number_of_days", "integer", False, minimum=-2147483648, maximum=2147483647),
-        FieldRule("amount", "integer", False),
+        FieldRule("number_of_days", "integer", True, minimum=-2147483648, maximum=2147483647),
+        FieldRule("amount", "integer", True),
     )
     """ What spec/ declares of each property (kind, required, bounds), for checks before sending. """
 
     def to_dict(self) -> dict[str, Any]:
         """This model as JSON-ready data, with only the fields that are present."""
         field_dict: dict[str, Any] = dict(self.additional_properties)
-        if self.number_of_days is not None:
-            field_dict["number_of_days"] = self.number_of_days
-        if self.amount is not None:
-            field_dict["amount"] = self.amount
+        field_dict["number_of_days"] = self.number_of_days
+        field_dict["amount"] = self.amount
         return field_dict
 
     @classmethod
@@ -54,16 +52,18 @@ class ExtendDueDateOption:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise SchemaError("", "object", json_type(src_dict))
         d = dict(src_dict)
-        number_of_days = d.pop("number_of_days", UNSET)
-        if number_of_days is UNSET:
-            number_of_days = None
-        elif type(number_of_days) is not int:
+        try:
+            number_of_days = d.pop("number_of_days")
+        except KeyError:
+            raise SchemaError("number_of_days", "a value (required)", "nothing") from None
+        if type(number_of_days) is not int:
             number_of_days = read_int(number_of_days, "number_of_days")
 
-        amount = d.pop("amount", UNSET)
-        if amount is UNSET:
-            amount = None
-        elif type(amount) is not int:
+        try:
+            amount = d.pop("amount")
+        except KeyError:
+            raise SchemaError("amount", "a value (required)", "nothing") from None
+        if type(amount) is not int:
             amount = read_int(amount, "amount")
 
         additional_properties = d
@@ -102,5 +102,5 @@ class ExtendDueDateOption:
 class ExtendDueDateOptionInput(TypedDict, total=False):
     """`ExtendDueDateOption` as JSON, for typed inputs: Klarna's field names; `Required` as the spec says."""
 
-    number_of_days: int
-    amount: int
+    number_of_days: Required[int]
+    amount: Required[int]

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Required, TypedDict, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
-    UNSET,
     FieldRule,
     SchemaError,
     json_type,
@@ -27,31 +26,30 @@ T = TypeVar("T", bound="ExtendDueDateOptions")
 
 @_attrs_define(frozen=True)
 class ExtendDueDateOptions:
-    """The options to extend a capture's payment due date, and their fees.
+    """The options to extend a capture's payment due date, and their fees. Klarna declares no
+    field as required; the fragment requires both (see spec/deviations.yaml).
 
-    Immutable: an optional field Klarna did not send is None; `attrs.evolve` makes a changed copy.
+        Immutable: a missing or null optional field is None (an array: empty); `attrs.evolve` makes a changed copy.
     """
 
-    currency: str | None = None
+    currency: str
     """ The currency of the fees, ISO 4217. """
-    options: tuple[ExtendDueDateOption, ...] | None = None
+    options: tuple[ExtendDueDateOption, ...]
     """ The available options and corresponding fees for extending the due date. """
     additional_properties: Mapping[str, Any] = _attrs_field(factory=dict, kw_only=True, hash=False)
     """ Properties Klarna sent that the spec does not declare (kept, so nothing is lost). """
 
     SPEC_FIELDS: ClassVar[tuple[FieldRule, ...]] = (
-        FieldRule("currency", "string", False),
-        FieldRule("options", "array", False, item_kind="object", model="ExtendDueDateOption"),
+        FieldRule("currency", "string", True),
+        FieldRule("options", "array", True, item_kind="object", model="ExtendDueDateOption"),
     )
     """ What spec/ declares of each property (kind, required, bounds), for checks before sending. """
 
     def to_dict(self) -> dict[str, Any]:
         """This model as JSON-ready data, with only the fields that are present."""
         field_dict: dict[str, Any] = dict(self.additional_properties)
-        if self.currency is not None:
-            field_dict["currency"] = self.currency
-        if self.options is not None:
-            field_dict["options"] = to_json(self.options)
+        field_dict["currency"] = self.currency
+        field_dict["options"] = to_json(self.options)
         return field_dict
 
     @classmethod
@@ -62,17 +60,18 @@ class ExtendDueDateOptions:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise SchemaError("", "object", json_type(src_dict))
         d = dict(src_dict)
-        currency = d.pop("currency", UNSET)
-        if currency is UNSET:
-            currency = None
-        elif type(currency) is not str:
+        try:
+            currency = d.pop("currency")
+        except KeyError:
+            raise SchemaError("currency", "a value (required)", "nothing") from None
+        if type(currency) is not str:
             currency = read_str(currency, "currency")
 
-        options = d.pop("options", UNSET)
-        if options is UNSET:
-            options = None
-        else:
-            options = read_model_list(options, "options", ExtendDueDateOption.from_dict)
+        try:
+            options = d.pop("options")
+        except KeyError:
+            raise SchemaError("options", "a value (required)", "nothing") from None
+        options = read_model_list(options, "options", ExtendDueDateOption.from_dict)
 
         additional_properties = d
         return cls(
@@ -110,5 +109,5 @@ class ExtendDueDateOptions:
 class ExtendDueDateOptionsInput(TypedDict, total=False):
     """`ExtendDueDateOptions` as JSON, for typed inputs: Klarna's field names; `Required` as the spec says."""
 
-    currency: str
-    options: Sequence[ExtendDueDateOptionInput]
+    currency: Required[str]
+    options: Required[Sequence[ExtendDueDateOptionInput]]

@@ -22,7 +22,7 @@ T = TypeVar("T", bound="ExtendDueDateRequest")
 class ExtendDueDateRequest:
     """The body of an extend-due-date request.
 
-    Immutable: an optional field Klarna did not send is None; `attrs.evolve` makes a changed copy.
+    Immutable: a missing or null optional field is None (an array: empty); `attrs.evolve` makes a changed copy.
     """
 
     number_of_days: int

@@ -9,7 +9,6 @@ from attrs import field as _attrs_field
 
 from ..models.order_line_type import OrderLineType
 from ..types import (
-    UNSET,
     FieldRule,
     SchemaError,
     json_type,
@@ -33,7 +32,7 @@ T = TypeVar("T", bound="OrderLine")
 class OrderLine:
     """An order line of a refund (or capture, or order).
 
-    Immutable: an optional field Klarna did not send is None; `attrs.evolve` makes a changed copy.
+    Immutable: a missing or null optional field is None (an array: empty); `attrs.evolve` makes a changed copy.
     """
 
     name: str
@@ -160,70 +159,48 @@ class OrderLine:
         if type(total_amount) is not int:
             total_amount = read_int(total_amount, "total_amount")
 
-        type_ = d.pop("type", UNSET)
-        if type_ is UNSET:
-            type_ = None
-        else:
+        type_ = d.pop("type", None)
+        if type_ is not None:
             type_ = read_open_enum(type_, "type", OrderLineType)
 
-        reference = d.pop("reference", UNSET)
-        if reference is UNSET:
-            reference = None
-        elif type(reference) is not str:
+        reference = d.pop("reference", None)
+        if reference is not None and type(reference) is not str:
             reference = read_str(reference, "reference")
 
-        quantity_unit = d.pop("quantity_unit", UNSET)
-        if quantity_unit is UNSET:
-            quantity_unit = None
-        elif type(quantity_unit) is not str:
+        quantity_unit = d.pop("quantity_unit", None)
+        if quantity_unit is not None and type(quantity_unit) is not str:
             quantity_unit = read_str(quantity_unit, "quantity_unit")
 
-        tax_rate = d.pop("tax_rate", UNSET)
-        if tax_rate is UNSET:
-            tax_rate = None
-        elif type(tax_rate) is not int:
+        tax_rate = d.pop("tax_rate", None)
+        if tax_rate is not None and type(tax_rate) is not int:
             tax_rate = read_int(tax_rate, "tax_rate")
 
-        total_discount_amount = d.pop("total_discount_amount", UNSET)
-        if total_discount_amount is UNSET:
-            total_discount_amount = None
-        elif type(total_discount_amount) is not int:
+        total_discount_amount = d.pop("total_discount_amount", None)
+        if total_discount_amount is not None and type(total_discount_amount) is not int:
             total_discount_amount = read_int(total_discount_amount, "total_discount_amount")
 
-        total_tax_amount = d.pop("total_tax_amount", UNSET)
-        if total_tax_amount is UNSET:
-            total_tax_amount = None
-        elif type(total_tax_amount) is not int:
+        total_tax_amount = d.pop("total_tax_amount", None)
+        if total_tax_amount is not None and type(total_tax_amount) is not int:
             total_tax_amount = read_int(total_tax_amount, "total_tax_amount")
 
-        merchant_data = d.pop("merchant_data", UNSET)
-        if merchant_data is UNSET:
-            merchant_data = None
-        elif type(merchant_data) is not str:
+        merchant_data = d.pop("merchant_data", None)
+        if merchant_data is not None and type(merchant_data) is not str:
             merchant_data = read_str(merchant_data, "merchant_data")
 
-        product_url = d.pop("product_url", UNSET)
-        if product_url is UNSET:
-            product_url = None
-        elif type(product_url) is not str:
+        product_url = d.pop("product_url", None)
+        if product_url is not None and type(product_url) is not str:
             product_url = read_str(product_url, "product_url")
 
-        image_url = d.pop("image_url", UNSET)
-        if image_url is UNSET:
-            image_url = None
-        elif type(image_url) is not str:
+        image_url = d.pop("image_url", None)
+        if image_url is not None and type(image_url) is not str:
             image_url = read_str(image_url, "image_url")
 
-        product_identifiers = d.pop("product_identifiers", UNSET)
-        if product_identifiers is UNSET:
-            product_identifiers = None
-        else:
+        product_identifiers = d.pop("product_identifiers", None)
+        if product_identifiers is not None:
             product_identifiers = read_model(product_identifiers, "product_identifiers", ProductIdentifiers.from_dict)
 
-        subscription = d.pop("subscription", UNSET)
-        if subscription is UNSET:
-            subscription = None
-        else:
+        subscription = d.pop("subscription", None)
+        if subscription is not None:
             subscription = read_model(subscription, "subscription", Subscription.from_dict)
 
         additional_properties = d

@@ -8,7 +8,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
-    UNSET,
     FieldRule,
     SchemaError,
     json_type,
@@ -23,7 +22,7 @@ T = TypeVar("T", bound="ProductIdentifiers")
 class ProductIdentifiers:
     """Identifiers of the product of an order line.
 
-    Immutable: an optional field Klarna did not send is None; `attrs.evolve` makes a changed copy.
+    Immutable: a missing or null optional field is None (an array: empty); `attrs.evolve` makes a changed copy.
     """
 
     brand: str | None = None
@@ -74,40 +73,28 @@ class ProductIdentifiers:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise SchemaError("", "object", json_type(src_dict))
         d = dict(src_dict)
-        brand = d.pop("brand", UNSET)
-        if brand is UNSET:
-            brand = None
-        elif type(brand) is not str:
+        brand = d.pop("brand", None)
+        if brand is not None and type(brand) is not str:
             brand = read_str(brand, "brand")
 
-        category_path = d.pop("category_path", UNSET)
-        if category_path is UNSET:
-            category_path = None
-        elif type(category_path) is not str:
+        category_path = d.pop("category_path", None)
+        if category_path is not None and type(category_path) is not str:
             category_path = read_str(category_path, "category_path")
 
-        global_trade_item_number = d.pop("global_trade_item_number", UNSET)
-        if global_trade_item_number is UNSET:
-            global_trade_item_number = None
-        elif type(global_trade_item_number) is not str:
+        global_trade_item_number = d.pop("global_trade_item_number", None)
+        if global_trade_item_number is not None and type(global_trade_item_number) is not str:
             global_trade_item_number = read_str(global_trade_item_number, "global_trade_item_number")
 
-        manufacturer_part_number = d.pop("manufacturer_part_number", UNSET)
-        if manufacturer_part_number is UNSET:
-            manufacturer_part_number = None
-        elif type(manufacturer_part_number) is not str:
+        manufacturer_part_number = d.pop("manufacturer_part_number", None)
+        if manufacturer_part_number is not None and type(manufacturer_part_number) is not str:
             manufacturer_part_number = read_str(manufacturer_part_number, "manufacturer_part_number")
 
-        color = d.pop("color", UNSET)
-        if color is UNSET:
-            color = None
-        elif type(color) is not str:
+        color = d.pop("color", None)
+        if color is not None and type(color) is not str:
             color = read_str(color, "color")
 
-        size = d.pop("size", UNSET)
-        if size is UNSET:
-            size = None
-        elif type(size) is not str:
+        size = d.pop("size", None)
+        if size is not None and type(size) is not str:
             size = read_str(size, "size")
 
         additional_properties = d

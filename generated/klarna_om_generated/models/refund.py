@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Required, TypedDict, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
-    UNSET,
     FieldRule,
     SchemaError,
     json_type,
@@ -31,14 +30,15 @@ T = TypeVar("T", bound="Refund")
 
 @_attrs_define(frozen=True)
 class Refund:
-    """A refund of an order.
+    """A refund of an order. Klarna declares no field as required; the fragment requires its id
+    and amount, which every refund carries (see spec/deviations.yaml).
 
-    Immutable: an optional field Klarna did not send is None; `attrs.evolve` makes a changed copy.
+        Immutable: a missing or null optional field is None (an array: empty); `attrs.evolve` makes a changed copy.
     """
 
-    refund_id: str | None = None
+    refund_id: str
     """ The refund id. Generated when the refund is created. """
-    refunded_amount: int | None = None
+    refunded_amount: int
     """ Refunded amount in minor units. """
     refunded_at: datetime.datetime | None = None
     """ The time of the refund. ISO 8601. """
@@ -46,7 +46,7 @@ class Refund:
     """ Description of the refund shown to the customer. """
     reference: str | None = None
     """ Internal reference to the refund that is also included in the settlement files. """
-    order_lines: tuple[OrderLine, ...] | None = None
+    order_lines: tuple[OrderLine, ...] = ()
     """ Order lines of the refund. """
     credit_invoice: bool | None = None
     """ B2B orders only. True when the customer receives the refund as a credit invoice. """
@@ -54,8 +54,8 @@ class Refund:
     """ Properties Klarna sent that the spec does not declare (kept, so nothing is lost). """
 
     SPEC_FIELDS: ClassVar[tuple[FieldRule, ...]] = (
-        FieldRule("refund_id", "string", False),
-        FieldRule("refunded_amount", "integer", False),
+        FieldRule("refund_id", "string", True),
+        FieldRule("refunded_amount", "integer", True),
         FieldRule("refunded_at", "date-time", False),
         FieldRule("description", "string", False),
         FieldRule("reference", "string", False),
@@ -67,17 +67,15 @@ class Refund:
     def to_dict(self) -> dict[str, Any]:
         """This model as JSON-ready data, with only the fields that are present."""
         field_dict: dict[str, Any] = dict(self.additional_properties)
-        if self.refund_id is not None:
-            field_dict["refund_id"] = self.refund_id
-        if self.refunded_amount is not None:
-            field_dict["refunded_amount"] = self.refunded_amount
+        field_dict["refund_id"] = self.refund_id
+        field_dict["refunded_amount"] = self.refunded_amount
         if self.refunded_at is not None:
             field_dict["refunded_at"] = to_json(self.refunded_at)
         if self.description is not None:
             field_dict["description"] = self.description
         if self.reference is not None:
             field_dict["reference"] = self.reference
-        if self.order_lines is not None:
+        if self.order_lines:
             field_dict["order_lines"] = to_json(self.order_lines)
         if self.credit_invoice is not None:
             field_dict["credit_invoice"] = self.credit_invoice
@@ -91,46 +89,37 @@ class Refund:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise SchemaError("", "object", json_type(src_dict))
         d = dict(src_dict)
-        refund_id = d.pop("refund_id", UNSET)
-        if refund_id is UNSET:
-            refund_id = None
-        elif type(refund_id) is not str:
+        try:
+            refund_id = d.pop("refund_id")
+        except KeyError:
+            raise SchemaError("refund_id", "a value (required)", "nothing") from None
+        if type(refund_id) is not str:
             refund_id = read_str(refund_id, "refund_id")
 
-        refunded_amount = d.pop("refunded_amount", UNSET)
-        if refunded_amount is UNSET:
-            refunded_amount = None
-        elif type(refunded_amount) is not int:
+        try:
+            refunded_amount = d.pop("refunded_amount")
+        except KeyError:
+            raise SchemaError("refunded_amount", "a value (required)", "nothing") from None
+        if type(refunded_amount) is not int:
             refunded_amount = read_int(refunded_amount, "refunded_amount")
 
-        refunded_at = d.pop("refunded_at", UNSET)
-        if refunded_at is UNSET:
-            refunded_at = None
-        else:
+        refunded_at = d.pop("refunded_at", None)
+        if refunded_at is not None:
             refunded_at = read_datetime(refunded_at, "refunded_at")
 
-        description = d.pop("description", UNSET)
-        if description is UNSET:
-            description = None
-        elif type(description) is not str:
+        description = d.pop("description", None)
+        if description is not None and type(description) is not str:
             description = read_str(description, "description")
 
-        reference = d.pop("reference", UNSET)
-        if reference is UNSET:
-            reference = None
-        elif type(reference) is not str:
+        reference = d.pop("reference", None)
+        if reference is not None and type(reference) is not str:
             reference = read_str(reference, "reference")
 
-        order_lines = d.pop("order_lines", UNSET)
-        if order_lines is UNSET:
-            order_lines = None
-        else:
-            order_lines = read_model_list(order_lines, "order_lines", OrderLine.from_dict)
+        order_lines = d.pop("order_lines", None)
+        order_lines = () if order_lines is None else read_model_list(order_lines, "order_lines", OrderLine.from_dict)
 
-        credit_invoice = d.pop("credit_invoice", UNSET)
-        if credit_invoice is UNSET:
-            credit_invoice = None
-        elif type(credit_invoice) is not bool:
+        credit_invoice = d.pop("credit_invoice", None)
+        if credit_invoice is not None and type(credit_invoice) is not bool:
             credit_invoice = read_bool(credit_invoice, "credit_invoice")
 
         additional_properties = d
@@ -179,8 +168,8 @@ class Refund:
 class RefundInput(TypedDict, total=False):
     """`Refund` as JSON, for typed inputs: Klarna's field names; `Required` as the spec says."""
 
-    refund_id: str
-    refunded_amount: int
+    refund_id: Required[str]
+    refunded_amount: Required[int]
     refunded_at: str
     description: str
     reference: str

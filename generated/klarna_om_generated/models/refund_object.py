@@ -8,7 +8,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
-    UNSET,
     FieldRule,
     SchemaError,
     json_type,
@@ -30,7 +29,7 @@ T = TypeVar("T", bound="RefundObject")
 class RefundObject:
     """The body of a refund request.
 
-    Immutable: an optional field Klarna did not send is None; `attrs.evolve` makes a changed copy.
+    Immutable: a missing or null optional field is None (an array: empty); `attrs.evolve` makes a changed copy.
     """
 
     refunded_amount: int
@@ -44,7 +43,7 @@ class RefundObject:
     reference: str | None = None
     """ Internal reference to the refund. This will be included in the settlement files. Max length is 255
     characters. """
-    order_lines: tuple[OrderLine, ...] | None = None
+    order_lines: tuple[OrderLine, ...] = ()
     """ Order lines for the refund shown to the customer. Optional, but they let Klarna
     allocate the refund to the right capture; required when charging a return fee.
     Maximum 1000 order lines.
@@ -68,7 +67,7 @@ class RefundObject:
             field_dict["description"] = self.description
         if self.reference is not None:
             field_dict["reference"] = self.reference
-        if self.order_lines is not None:
+        if self.order_lines:
             field_dict["order_lines"] = to_json(self.order_lines)
         return field_dict
 
@@ -87,23 +86,16 @@ class RefundObject:
         if type(refunded_amount) is not int:
             refunded_amount = read_int(refunded_amount, "refunded_amount")
 
-        description = d.pop("description", UNSET)
-        if description is UNSET:
-            description = None
-        elif type(description) is not str:
+        description = d.pop("description", None)
+        if description is not None and type(description) is not str:
             description = read_str(description, "description")
 
-        reference = d.pop("reference", UNSET)
-        if reference is UNSET:
-            reference = None
-        elif type(reference) is not str:
+        reference = d.pop("reference", None)
+        if reference is not None and type(reference) is not str:
             reference = read_str(reference, "reference")
 
-        order_lines = d.pop("order_lines", UNSET)
-        if order_lines is UNSET:
-            order_lines = None
-        else:
-            order_lines = read_model_list(order_lines, "order_lines", OrderLine.from_dict)
+        order_lines = d.pop("order_lines", None)
+        order_lines = () if order_lines is None else read_model_list(order_lines, "order_lines", OrderLine.from_dict)
 
         additional_properties = d
         return cls(

@@ -26,7 +26,7 @@ T = TypeVar("T", bound="Subscription")
 class Subscription:
     """The cadence and product name of the subscription an order line belongs to.
 
-    Immutable: an optional field Klarna did not send is None; `attrs.evolve` makes a changed copy.
+    Immutable: a missing or null optional field is None (an array: empty); `attrs.evolve` makes a changed copy.
     """
 
     name: str

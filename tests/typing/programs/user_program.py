@@ -1,7 +1,8 @@
 """A user's program, type-checked with mypy --strict against the installed klarna_om.
 
-It must pass with no error: results expose ``X | None``, so arithmetic after a None check and
-passing to ``int | None`` parameters need no cast; order lines are typed dicts.
+It must pass with no error: a result's identity and amounts are plain ``str``/``int`` (required
+by our fragment), optional fields are ``X | None`` (passing them to ``int | None`` parameters
+needs no cast), arrays are tuples that are empty when absent; order lines are typed dicts.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import assert_type
 
 import klarna_om
 from klarna_om import (
+    ExtendDueDateOption,
     ExtendDueDateOptions,
     KlarnaOrderManagement,
     Order,
@@ -24,10 +26,8 @@ from klarna_om import (
 
 
 def total_refunded(refund: Refund) -> int:
-    """Arithmetic after a None check."""
-    assert_type(refund.refunded_amount, int | None)
-    if refund.refunded_amount is None:
-        return 0
+    """Arithmetic on a required field: no None check."""
+    assert_type(refund.refunded_amount, int)
     return refund.refunded_amount + 100
 
 
@@ -40,20 +40,30 @@ def read(client: KlarnaOrderManagement, created: RefundCreated) -> list[str]:
     """Every result field a refund workflow reads, with its exact type."""
     refund = client.get_refund(created.order_id, created.refund_id)
     assert_type(refund, Refund)
-    assert_type(refund.refund_id, str | None)
+    assert_type(refund.refund_id, str)  # required by our fragment (spec/deviations.yaml)
     assert_type(refund.refunded_at, datetime.datetime | None)
-    assert_type(refund.order_lines, tuple[OrderLine, ...] | None)
+    assert_type(refund.order_lines, tuple[OrderLine, ...])  # () when Klarna sends none
     assert_type(refund.credit_invoice, bool | None)
-    lines = refund.order_lines or ()
-    for line in lines:
+    for line in refund.order_lines:
         assert_type(line.quantity, int)  # required by the spec: never None
         assert_type(line.type_, OrderLineType | str | None)
     order = client.get_order(created.order_id)
     assert_type(order, Order)
-    assert_type(order.status, OrderStatus | str | None)
+    assert_type(order.status, OrderStatus | str)
+    assert_type(order.order_id, str)
+    assert_type(order.captured_amount - order.refunded_amount, int)
+    assert_type(order.merchant_reference1, str | None)  # optional: None when absent or null
+    for capture in order.captures:
+        assert_type(capture.capture_id, str)
+        assert_type(capture.captured_amount, int)
     options = client.get_extend_due_date_options(created.order_id, "c-1")
     assert_type(options, ExtendDueDateOptions)
-    fees = [option.amount for option in options.options or () if option.amount is not None]
+    assert_type(options.currency, str)
+    assert_type(options.options, tuple[ExtendDueDateOption, ...])
+    fees = [option.amount for option in options.options]
+    assert_type(fees, list[int])
+    days = [option.number_of_days for option in options.options]
+    assert_type(days, list[int])
     assert_type(created.to_dict(), dict[str, str])
     return [optional_amount(refund.refunded_amount), str(sum(fees)), str(total_refunded(refund))]
 

@@ -27,11 +27,19 @@ if [[ "$have_gen" != "$gen_version" || "$have_ruff" != "$ruff_version" ]]; then
   exit 1
 fi
 
+# The generator hands templates no vendor extension (x-...), so the templates read spec/'s from
+# spec_facts.jinja, written here from spec/ into a copy of the templates folder (before anything
+# is deleted: a spec without its extensions leaves generated/ as it was).
+overlay=$(mktemp -d)
+trap 'rm -rf "$overlay"' EXIT
+cp -R "$templates"/. "$overlay"/
+python scripts/spec_facts.py "$spec" > "$overlay/spec_facts.jinja"
+
 mkdir -p "$out"
 [[ "$out" == generated ]] || cp generated/ruff.toml "$out/ruff.toml"
 rm -rf "$pkg"
 log=$(openapi-python-client generate --path "$spec" --config "$config" --meta none \
-      --custom-template-path "$templates" \
+      --custom-template-path "$overlay" \
       --output-path "$pkg" --fail-on-warning 2>&1) || { echo "$log" >&2; exit 1; }
 # The generator only warns when a post hook (ruff) fails; treat any warning as an error.
 if grep -qiE 'warning|error|not in PATH' <<<"$log"; then echo "$log" >&2; exit 1; fi

@@ -376,6 +376,8 @@ class Operation(Generic[T]):
     """Reads the success body (the result model's `from_dict`); None when it has none."""
     idempotency_header: str | None
     """The header that makes a write idempotent, when the operation declares one."""
+    providers: tuple[str, ...]
+    """The providers that serve it (spec/'s `x-klarna-om-providers`), e.g. `("klarna", "kustom")`."""
     build: Callable[..., "RequestParts"]
     """The operation module's `build_request`."""
 
@@ -393,6 +395,21 @@ class Operation(Generic[T]):
     def body_fields(self) -> tuple[FieldRule, ...]:
         """What spec/ declares of the body's properties (empty without a body)."""
         return () if self.body is None else self.body.SPEC_FIELDS
+
+
+@define(frozen=True)
+class Server:
+    """One host of spec/'s `servers`: where a provider serves the operations."""
+
+    url: str
+    """The base URL, e.g. `https://api.playground.klarna.com`."""
+    description: str
+    provider: str
+    """Who runs it (spec/'s `x-klarna-om-provider`): `klarna` or `kustom`."""
+    region: str
+    """Klarna's region (`eu`, `na`, `oc`; spec/'s `x-klarna-om-region`); "" for a provider with one."""
+    playground: bool
+    """Whether it is the provider's test environment (spec/'s `x-klarna-om-playground`)."""
 
 
 class RequestParts(NamedTuple):
@@ -415,6 +432,7 @@ __all__ = [
     "RequestFiles",
     "Operation",
     "RequestParts",
+    "Server",
     "Response",
     "SchemaError",
     "Unset",

@@ -231,6 +231,10 @@ def test_security_and_servers(spec: dict[str, Any]) -> None:
         "https://api-na.playground.klarna.com",
         "https://api-oc.klarna.com",
         "https://api-oc.playground.klarna.com",
+        "https://api.kustom.co",
+        "https://api.playground.kustom.co",
     ]
+    assert {s["x-klarna-om-provider"] for s in spec["servers"]} == {"klarna", "kustom"}
     for _, _, op in operations(spec).values():
+        assert set(op["x-klarna-om-providers"]) <= {"klarna", "kustom"}
         assert "security" not in op  # top level only: the generator's notes, rule 2

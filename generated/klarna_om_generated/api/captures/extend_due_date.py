@@ -46,9 +46,10 @@ OPERATION: Operation[None] = Operation(
     success_status=204,
     result=None,
     idempotency_header="Klarna-Idempotency-Key",
+    providers=("klarna",),
     build=build_request,
 )
-""" What spec/ says of `extendDueDate`: method, path, parameters, body, success status and result. """
+""" What spec/ says of `extendDueDate`: method, path, parameters, body, success status, result and providers. """
 
 
 def _get_kwargs(

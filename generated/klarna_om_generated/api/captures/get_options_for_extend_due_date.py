@@ -41,9 +41,10 @@ OPERATION: Operation[ExtendDueDateOptions] = Operation(
     success_status=200,
     result=ExtendDueDateOptions.from_dict,
     idempotency_header=None,
+    providers=("klarna",),
     build=build_request,
 )
-""" What spec/ says of `getOptionsForExtendDueDate`: method, path, parameters, body, success status and result. """
+""" What spec/ says of `getOptionsForExtendDueDate`: method, path, parameters, body, success status, result and providers. """
 
 
 def _get_kwargs(

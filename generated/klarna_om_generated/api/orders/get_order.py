@@ -36,9 +36,13 @@ OPERATION: Operation[Order] = Operation(
     success_status=200,
     result=Order.from_dict,
     idempotency_header=None,
+    providers=(
+        "klarna",
+        "kustom",
+    ),
     build=build_request,
 )
-""" What spec/ says of `getOrder`: method, path, parameters, body, success status and result. """
+""" What spec/ says of `getOrder`: method, path, parameters, body, success status, result and providers. """
 
 
 def _get_kwargs(

@@ -39,9 +39,13 @@ OPERATION: Operation[None] = Operation(
     success_status=204,
     result=None,
     idempotency_header="Klarna-Idempotency-Key",
+    providers=(
+        "klarna",
+        "kustom",
+    ),
     build=build_request,
 )
-""" What spec/ says of `releaseRemainingAuthorization`: method, path, parameters, body, success status and result. """
+""" What spec/ says of `releaseRemainingAuthorization`: method, path, parameters, body, success status, result and providers. """
 
 
 def _get_kwargs(

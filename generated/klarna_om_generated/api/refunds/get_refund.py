@@ -41,9 +41,13 @@ OPERATION: Operation[Refund] = Operation(
     success_status=200,
     result=Refund.from_dict,
     idempotency_header=None,
+    providers=(
+        "klarna",
+        "kustom",
+    ),
     build=build_request,
 )
-""" What spec/ says of `getRefund`: method, path, parameters, body, success status and result. """
+""" What spec/ says of `getRefund`: method, path, parameters, body, success status, result and providers. """
 
 
 def _get_kwargs(

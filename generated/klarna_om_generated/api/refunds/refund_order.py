@@ -41,9 +41,13 @@ OPERATION: Operation[None] = Operation(
     success_status=201,
     result=None,
     idempotency_header="Klarna-Idempotency-Key",
+    providers=(
+        "klarna",
+        "kustom",
+    ),
     build=build_request,
 )
-""" What spec/ says of `refundOrder`: method, path, parameters, body, success status and result. """
+""" What spec/ says of `refundOrder`: method, path, parameters, body, success status, result and providers. """
 
 
 def _get_kwargs(

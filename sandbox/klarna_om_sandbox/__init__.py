@@ -2,6 +2,8 @@
 
 It implements the operations of spec/, keeps state (in memory or SQLite),
 applies Klarna's refund, release and due-date rules, replays idempotency keys and injects faults.
+It plays Klarna or Kustom (``provider="kustom"``), and Klarna's rate limit when asked
+(``rate_limit=``, ``RateLimiter``).
 It is an independent implementation of the spec: it never imports the klarna_om client.
 
 For your own tests: ``SandboxServer`` (a loopback port), ``InProcessSandbox`` (no port: httpx
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
         InProcessSandbox,
         InProcessTransport,
     )
+    from ._ratelimit import RateLimiter
     from ._replay import CassetteMismatchError, check_cassette, check_interaction, vcr_config
     from ._rules import PRICE_TABLE, SandboxError
     from ._server import SandboxServer, build_sandbox
@@ -49,6 +52,7 @@ _EXPORTS = {
     "check_cassette": "._replay",
     "check_interaction": "._replay",
     "vcr_config": "._replay",
+    "RateLimiter": "._ratelimit",
     "PRICE_TABLE": "._rules",
     "SandboxError": "._rules",
     "SandboxServer": "._server",
@@ -67,6 +71,7 @@ __all__ = [
     "InProcessAsyncTransport",
     "InProcessSandbox",
     "InProcessTransport",
+    "RateLimiter",
     "Sandbox",
     "SandboxError",
     "SandboxServer",

@@ -23,9 +23,13 @@ environment:
   KLARNA_OM_SANDBOX_PASSWORD  the password clients must send (default: sandbox)
   KLARNA_OM_SANDBOX_IDEMPOTENCY_TTL
                               seconds idempotency keys live (default: {IDEMPOTENCY_TTL_SECONDS})
+  KLARNA_OM_SANDBOX_PROVIDER  the provider played: klarna or kustom (default: klarna)
+  KLARNA_OM_SANDBOX_RATE_LIMIT
+                              requests per second per merchant (default: no limit)
 
 example:
   klarna-om-sandbox --port 8089 --db sandbox.sqlite3
+  klarna-om-sandbox --provider kustom --rate-limit 50
   then: KlarnaOrderManagement("sandbox", "sandbox", base_url="http://127.0.0.1:8089")
 """
 
@@ -40,6 +44,20 @@ def _seconds(text: str) -> float:
             f"expected seconds above 0 and at most {MAX_SECONDS} (100 years), got {text[:40]!r} "
             "(from the option or $KLARNA_OM_SANDBOX_IDEMPOTENCY_TTL)"
         ) from None
+
+
+def _rate(text: str) -> float:
+    """A ``--rate-limit`` value: requests per second above 0, ``50`` or ``0.5``."""
+    try:
+        rate = float(text)
+        if not 0 < rate < float("inf"):
+            raise ValueError(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected requests per second above 0, got {text[:40]!r} "
+            "(from the option or $KLARNA_OM_SANDBOX_RATE_LIMIT)"
+        ) from None
+    return rate
 
 
 def parser() -> argparse.ArgumentParser:
@@ -77,6 +95,21 @@ def parser() -> argparse.ArgumentParser:
         "Klarna's 24 hours)",
     )
     cli.add_argument(
+        "--provider",
+        choices=("klarna", "kustom"),
+        default=os.environ.get("KLARNA_OM_SANDBOX_PROVIDER", "klarna"),
+        help="the provider played: klarna, or kustom (no extend-due-date, order ids are UUIDs) "
+        "(default: $KLARNA_OM_SANDBOX_PROVIDER or klarna)",
+    )
+    cli.add_argument(
+        "--rate-limit",
+        type=_rate,
+        default=os.environ.get("KLARNA_OM_SANDBOX_RATE_LIMIT") or None,
+        metavar="PER_SECOND",
+        help="answer more than PER_SECOND requests a second per merchant with Klarna's 429 and "
+        "X-Ratelimit-* headers (default: $KLARNA_OM_SANDBOX_RATE_LIMIT, else no limit)",
+    )
+    cli.add_argument(
         "--access-log",
         action=argparse.BooleanOptionalAction,
         default=True,
@@ -103,6 +136,8 @@ def main(argv: list[str] | None = None) -> None:
         username=args.username,
         password=args.password,
         idempotency_ttl=args.idempotency_ttl,
+        provider=args.provider,
+        rate_limit=args.rate_limit,
     )
     try:
         uvicorn.run(

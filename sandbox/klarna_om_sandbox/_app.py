@@ -3,9 +3,15 @@
 Routes come from spec/ (path, method, operationId) and each operation from one handler in
 ``HANDLERS``; the sandbox refuses to start when the spec names an operation without a handler.
 
-Order of work for each Klarna request: Basic auth (401), injected faults, idempotency replay or
-in-flight 409, validation against spec/ (400 naming the field), Klarna's rules, then one atomic
-commit of the order and the stored response. It must never answer 5xx unless a fault asks it to.
+Order of work for each Klarna request: the rate limit when one is set (429), Basic auth (401),
+the provider's path formats (404), injected faults, idempotency replay or in-flight 409,
+validation against spec/ (400 naming the field), Klarna's rules, then one atomic commit of the
+order and the stored response. It must never answer 5xx unless a fault asks it to.
+
+It plays one provider (spec/'s ``x-klarna-om-providers``): as Kustom, the operations Kustom does
+not serve (extend-due-date) are not routed, so they answer like an unknown path (404
+``NOT_FOUND``), and an ``order_id`` that is not a UUID (``x-klarna-om-provider-schema``) is 404
+``NOT_FOUND`` too.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import binascii
 import datetime as dt
 import hmac
 import json
+import re
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -41,8 +48,17 @@ from ._handlers import (
     replay,
     stored_response,
 )
+from ._ratelimit import RateLimiter
 from ._rules import SandboxError
-from ._spec import describe_error, openapi, spec_operations
+from ._spec import (
+    DEFAULT_PROVIDER,
+    describe_error,
+    openapi,
+    operation_providers,
+    provider_path_formats,
+    providers,
+    spec_operations,
+)
 from ._store import Store
 
 __all__ = [  # what the package and the other modules import from here
@@ -57,6 +73,17 @@ __all__ = [  # what the package and the other modules import from here
 ]
 
 IDEMPOTENCY_HEADER = "Klarna-Idempotency-Key"
+#: The checks of the path parameter formats a provider narrows (``format: uuid``).
+_FORMATS: dict[str, re.Pattern[str]] = {
+    "uuid": re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}", re.ASCII),
+}
+
+
+def check_provider(provider: str) -> str:
+    """``provider`` if spec/ names it (``klarna``, ``kustom``), else ValueError."""
+    if provider not in providers():
+        raise ValueError(f"provider must be one of {', '.join(providers())}, got {provider!r}")
+    return provider
 
 
 class Sandbox:
@@ -68,6 +95,13 @@ class Sandbox:
         id_factory: Makes refund, order and capture ids.
         idempotency_ttl: Seconds an idempotency key is honoured (default: Klarna's 24 hours);
             an older key is forgotten, and a request with it is served as a new one.
+        provider: The provider it plays: ``"klarna"`` (default) or ``"kustom"`` (no
+            extend-due-date, UUID order ids).
+        rate_limit: Requests per second per merchant and category (``RateLimiter``: Klarna's
+            429 and ``X-Ratelimit-*`` headers); None (default) for no limit.
+
+    Raises:
+        ValueError: An unknown provider, or a rate limit that is not a number above 0.
     """
 
     def __init__(
@@ -77,7 +111,11 @@ class Sandbox:
         credentials: Mapping[str, str] | None = None,
         id_factory: Callable[[], str] = lambda: str(uuid.uuid4()),
         idempotency_ttl: float = IDEMPOTENCY_TTL_SECONDS,
+        provider: str = DEFAULT_PROVIDER,
+        rate_limit: float | None = None,
     ) -> None:
+        self.provider: str = check_provider(provider)
+        self.rate_limit: float | None = rate_limit
         self.idempotency_ttl: float = check_idempotency_ttl(idempotency_ttl)
         self.store = store
         self.credentials: dict[str, str] = dict(credentials or {"sandbox": "sandbox"})
@@ -103,6 +141,10 @@ class Sandbox:
         captures = seed.get("captures")
         captures = captures if isinstance(captures, list) else []
         order_id = _given_id(seed, "order_id") or self.new_id()
+        if not self._id_ok("order_id", order_id):
+            raise SandboxError(
+                400, "BAD_VALUE", f"Bad value: order_id ({self.provider}'s order ids are UUIDs)"
+            )
         capture_ids = [
             (_given_id(c, "capture_id") if isinstance(c, Mapping) else None) or self.new_id()
             for c in captures
@@ -177,6 +219,12 @@ class Sandbox:
 
     # --- HTTP ---
 
+    def _id_ok(self, name: str, value: str) -> bool:
+        """Whether path parameter ``name`` has the format this provider gives it, if any."""
+        fmt = provider_path_formats(self.provider).get(name)
+        pattern = _FORMATS.get(fmt) if fmt else None
+        return pattern is None or pattern.fullmatch(value) is not None
+
     def _authorized(self, request: Request) -> str | None:
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
@@ -220,9 +268,11 @@ class Sandbox:
         missing = sorted(set(operations) - set(HANDLERS))
         if missing:
             raise RuntimeError(f"spec/ operations without a sandbox handler: {missing}")
-        routes = [
+        served = operation_providers()
+        routes = [  # what the provider does not serve is an unknown path (404 NOT_FOUND)
             Route(path, klarna(operation_id), methods=[method.upper()])
             for operation_id, (method, path) in operations.items()
+            if self.provider in served[operation_id]
         ]
         routes += [
             Route("/sandbox/orders", sandbox(self._seed), methods=["POST"]),
@@ -239,7 +289,9 @@ class Sandbox:
             scope[RAW_SEND] = send  # what _Drop needs to close the connection
             await app(scope, receive, send)
 
-        return outer
+        if self.rate_limit is None:
+            return outer
+        return RateLimiter(outer, rate=self.rate_limit)
 
     def _seed(self, request: Request, data: Any) -> Response:
         return JSONResponse(self.seed_order(data), status_code=201)
@@ -275,6 +327,9 @@ class Sandbox:
         user = self._authorized(request)
         if user is None:
             return _unauthorized()
+        for name, value in request.path_params.items():
+            if not self._id_ok(name, value):
+                return error_response(404, "NOT_FOUND", f"{name.split('_')[0].title()} not found")
         fault = self.take_fault(operation)
         if fault is not None and fault.kind in ("status", "html_502", "drop_before_commit"):
             return fault_response(fault)

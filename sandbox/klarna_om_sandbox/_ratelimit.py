@@ -41,6 +41,13 @@ def order_management_category(method: str, path: str) -> str | None:
     return OTHER_OPERATIONS if path.startswith("/ordermanagement/") else None
 
 
+def check_rate(rate: float) -> float:
+    """``rate`` (requests a second) as a float if a finite number above 0, else ValueError."""
+    if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 < rate < math.inf:
+        raise ValueError(f"rate must be a finite number above 0, got {rate!r}")
+    return float(rate)
+
+
 class RateLimiter:
     """Klarna's per-merchant rate limit around an ASGI app: ``RateLimiter(app, rate=50)``.
 
@@ -72,8 +79,7 @@ class RateLimiter:
         clock: Callable[[], float] = time.monotonic,
         category: Callable[[str, str], str | None] = order_management_category,
     ) -> None:
-        if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 < rate < math.inf:
-            raise ValueError(f"rate must be a finite number above 0, got {rate!r}")
+        rate = check_rate(rate)
         if burst is None:
             burst = math.ceil(rate)
         if type(burst) is not int or burst < 1:

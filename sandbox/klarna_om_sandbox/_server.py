@@ -12,8 +12,9 @@ from typing import Any, Self
 
 import uvicorn
 
-from ._app import Fault, Sandbox
+from ._app import Fault, Sandbox, check_provider
 from ._durations import IDEMPOTENCY_TTL_SECONDS, check_idempotency_ttl
+from ._ratelimit import check_rate
 from ._rules import SandboxError, public_order
 from ._store import Store
 
@@ -26,15 +27,30 @@ def build_sandbox(
     clock: Callable[[], float] = time.time,
     extra_credentials: Mapping[str, str] | None = None,
     idempotency_ttl: float = IDEMPOTENCY_TTL_SECONDS,
+    provider: str = "klarna",
+    rate_limit: float | None = None,
 ) -> Sandbox:
     """A sandbox over an in-memory store, or over the SQLite file ``db``.
 
     ``idempotency_ttl``: seconds a key is honoured (default 24 hours); raises ValueError unless
-    it is above 0 (and at most 100 years).
+    it is above 0 (and at most 100 years). ``provider``: ``"klarna"`` or ``"kustom"`` (no
+    extend-due-date, UUID order ids). ``rate_limit``: requests per second per merchant and
+    category, answered over it with Klarna's 429 (default None: no limit). A bad value of either
+    raises ValueError.
     """
-    check_idempotency_ttl(idempotency_ttl)  # before the database is opened
+    # Checked before the database is opened.
+    check_idempotency_ttl(idempotency_ttl)
+    check_provider(provider)
+    if rate_limit is not None:
+        check_rate(rate_limit)
     credentials = {**(extra_credentials or {}), username: password}
-    return Sandbox(Store(db, clock=clock), credentials=credentials, idempotency_ttl=idempotency_ttl)
+    return Sandbox(
+        Store(db, clock=clock),
+        credentials=credentials,
+        idempotency_ttl=idempotency_ttl,
+        provider=provider,
+        rate_limit=rate_limit,
+    )
 
 
 class SandboxServer:
@@ -53,6 +69,10 @@ class SandboxServer:
         tls_certfile: Serve https with this PEM certificate chain (with ``tls_keyfile``).
         tls_keyfile: The certificate's PEM private key.
         tls_client_ca: Require client certificates (mTLS) signed by this PEM CA bundle.
+        provider: The provider it plays: ``"klarna"`` (default) or ``"kustom"`` (the
+            extend-due-date operations are unknown paths, order ids are UUIDs).
+        rate_limit: Requests per second per merchant (Klarna's 429 with ``X-Ratelimit-*``
+            headers beyond it); None (default): no limit.
     """
 
     def __init__(
@@ -69,6 +89,8 @@ class SandboxServer:
         tls_certfile: str | None = None,
         tls_keyfile: str | None = None,
         tls_client_ca: str | None = None,
+        provider: str = "klarna",
+        rate_limit: float | None = None,
     ) -> None:
         if (tls_certfile is None) != (tls_keyfile is None) or (tls_client_ca and not tls_certfile):
             raise ValueError("TLS needs tls_certfile and tls_keyfile (and then tls_client_ca)")
@@ -80,7 +102,10 @@ class SandboxServer:
             clock=clock,
             extra_credentials=extra_credentials,
             idempotency_ttl=idempotency_ttl,
+            provider=provider,
+            rate_limit=rate_limit,
         )
+        self.provider: str = provider
         self.username = username
         self.password = password
         self._host, self._port = host, port

@@ -55,6 +55,64 @@ def spec_operations() -> dict[str, tuple[str, str]]:
     return found
 
 
+#: The provider an operation without ``x-klarna-om-providers`` is served by.
+DEFAULT_PROVIDER = "klarna"
+
+
+@cache
+def operation_providers() -> dict[str, tuple[str, ...]]:
+    """Who serves each operation: operationId -> spec/'s ``x-klarna-om-providers``."""
+    found: dict[str, tuple[str, ...]] = {}
+    for item in load_spec()["paths"].values():
+        for method in HTTP_METHODS:
+            if method in item:
+                op = item[method]
+                named = op.get("x-klarna-om-providers", [DEFAULT_PROVIDER])
+                found[op["operationId"]] = tuple(named)
+    return found
+
+
+@cache
+def providers() -> tuple[str, ...]:
+    """Every provider spec/ names (servers' ``x-klarna-om-provider``, operations'), Klarna first."""
+    names = [DEFAULT_PROVIDER]
+    spec = load_spec_as_written()
+    for name in [s.get("x-klarna-om-provider") for s in spec.get("servers", [])] + [
+        p for served in operation_providers().values() for p in served
+    ]:
+        if name and name not in names:
+            names.append(name)
+    return tuple(names)
+
+
+@cache
+def provider_path_formats(provider: str) -> dict[str, str]:
+    """The path parameters whose format ``provider`` narrows (``x-klarna-om-provider-schema``).
+
+    Returns:
+        Parameter name -> format (``{"order_id": "uuid"}`` for Kustom).
+    """
+    spec = load_spec()
+    params = list(spec.get("components", {}).get("parameters", {}).values())
+    for item in spec["paths"].values():
+        for method in HTTP_METHODS:
+            params += [p for p in item.get(method, {}).get("parameters", []) if "$ref" not in p]
+    found: dict[str, str] = {}
+    for param in params:
+        narrowed = param.get("x-klarna-om-provider-schema", {}).get(provider, {})
+        if param.get("in") == "path" and "format" in narrowed:
+            found[param["name"]] = narrowed["format"]
+    return found
+
+
+@cache
+def load_spec_as_written() -> dict[str, Any]:
+    """The spec as data, its servers kept (cached, do not mutate)."""
+    with spec_path().open(encoding="utf-8") as f:
+        data: dict[str, Any] = yaml.safe_load(f)
+    return data
+
+
 _REQUIRED = re.compile(r"'(.+)' is a required property")
 
 

@@ -39,7 +39,7 @@ from ._public import publish
 from ._results import RefundCreated, read_result, received, refund_created, request_model
 from ._retry import RetryPolicy
 from ._validation import check_days, check_idempotency_key
-from ._wire import build_request, client_headers, no_response_error
+from ._wire import RequestFraming, no_response_error
 
 if TYPE_CHECKING:
     from ._async_raw import AsyncKlarnaOrderManagementWithRawResponse
@@ -116,9 +116,9 @@ class AsyncKlarnaOrderManagement(BaseClient):
 
     def _connect(self, transport: AsyncRetryTransport) -> None:
         self._transport = transport
-        self._base = self.base_url.rstrip("/")
-        self._headers = client_headers(self._authorization, self._extra_headers)
-        self._timeouts = self.timeout.as_dict()
+        self._framing = RequestFraming(
+            self.base_url, self._authorization, self._extra_headers, self.timeout.as_dict()
+        )
 
     def with_options(
         self,
@@ -155,7 +155,7 @@ class AsyncKlarnaOrderManagement(BaseClient):
 
     async def _call(self, parts: RequestParts, key: str | None) -> httpx.Response:
         """Send ``parts`` through the retry transport; the final response, if it is a success."""
-        request = build_request(self._base, parts, self._headers.reveal(), self._timeouts)
+        request = self._framing.request(parts)
         try:
             response = await self._transport.handle_async_request(request)
         except httpx.TransportError as exc:

@@ -35,7 +35,7 @@ from ._results import RefundCreated, read_result, received, refund_created, requ
 from ._retry import RetryPolicy
 from ._sync_transport import RetryTransport
 from ._validation import check_days, check_idempotency_key
-from ._wire import build_request, client_headers, no_response_error
+from ._wire import RequestFraming, no_response_error
 
 if TYPE_CHECKING:
     from ._sync_raw import KlarnaOrderManagementWithRawResponse
@@ -112,9 +112,9 @@ class KlarnaOrderManagement(BaseClient):
 
     def _connect(self, transport: RetryTransport) -> None:
         self._transport = transport
-        self._base = self.base_url.rstrip("/")
-        self._headers = client_headers(self._authorization, self._extra_headers)
-        self._timeouts = self.timeout.as_dict()
+        self._framing = RequestFraming(
+            self.base_url, self._authorization, self._extra_headers, self.timeout.as_dict()
+        )
 
     def with_options(
         self,
@@ -151,7 +151,7 @@ class KlarnaOrderManagement(BaseClient):
 
     def _call(self, parts: RequestParts, key: str | None) -> httpx.Response:
         """Send ``parts`` through the retry transport; the final response, if it is a success."""
-        request = build_request(self._base, parts, self._headers.reveal(), self._timeouts)
+        request = self._framing.request(parts)
         try:
             response = self._transport.handle_request(request)
         except httpx.TransportError as exc:

@@ -468,6 +468,377 @@ def _yaml(names: list[str]) -> str:
     return "".join(f"\n      - {json.dumps(name)}" for name in names)
 
 
+# --- Providers: what spec/ says of a provider other than Klarna, against `providers:` ---
+
+#: The provider spec/ describes when it names none (servers, operations): the reference.
+DEFAULT_PROVIDER = "klarna"
+#: spec/'s extensions that describe providers.
+OPERATION_PROVIDERS = "x-klarna-om-providers"
+SERVER_PROVIDER = "x-klarna-om-provider"
+SERVER_REGION = "x-klarna-om-region"
+SERVER_PLAYGROUND = "x-klarna-om-playground"
+PROVIDER_SCHEMA = "x-klarna-om-provider-schema"
+#: The keys of a `providers:` entry; all but ``operation`` are required.
+PROVIDER_KEYS = ("provider", "operation", "where", "aspect", "value", "source", "why")
+#: The aspects of ``where: servers``.
+SERVER_ASPECTS = ("production", "playground", "regions")
+
+
+@dataclass(frozen=True)
+class ProviderFact:
+    """One thing spec/ says of a provider that it does not say of Klarna (or a ledger claims)."""
+
+    provider: str
+    operation: str | None
+    where: str
+    aspect: str
+    value: Any
+
+    def __str__(self) -> str:
+        operation = f" {self.operation}" if self.operation else ""
+        return f"{self.provider}{operation} {self.where} {self.aspect}: {_show(self.value)}"
+
+
+def _operations(doc: dict[str, Any]) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """Every operation of ``doc``: (operationId, path item, operation)."""
+    return [
+        (item[method]["operationId"], item, item[method])
+        for item in doc["paths"].values()
+        for method in METHODS
+        if method in item
+    ]
+
+
+def _served_by(op: dict[str, Any]) -> list[str]:
+    return list(op.get(OPERATION_PROVIDERS, [DEFAULT_PROVIDER]))
+
+
+def spec_providers(doc: dict[str, Any]) -> list[str]:
+    """The providers spec/ names besides Klarna (servers' and operations' extensions)."""
+    named = [s.get(SERVER_PROVIDER) for s in doc.get("servers", [])]
+    named += [p for _, _, op in _operations(doc) for p in _served_by(op)]
+    found: list[str] = []
+    for name in named:
+        if name and name != DEFAULT_PROVIDER and name not in found:
+            found.append(name)
+    return found
+
+
+def _servers(doc: dict[str, Any], provider: str, aspect: str) -> list[str]:
+    mine = [s for s in doc.get("servers", []) if s.get(SERVER_PROVIDER) == provider]
+    if aspect == "regions":
+        return sorted({str(s[SERVER_REGION]) for s in mine if SERVER_REGION in s})
+    playground = aspect == "playground"
+    return sorted(s["url"] for s in mine if bool(s.get(SERVER_PLAYGROUND)) == playground)
+
+
+def _schema_pointers(node: Any, pointer: str = "#") -> list[tuple[str, dict[str, Any]]]:
+    """Every schema (not a parameter) that carries ``x-klarna-om-provider-schema``."""
+    found: list[tuple[str, dict[str, Any]]] = []
+    if isinstance(node, dict):
+        if PROVIDER_SCHEMA in node and not ("in" in node and "name" in node):
+            found.append((pointer, node))
+        for key, value in node.items():
+            found += _schema_pointers(
+                value, f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}"
+            )
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _schema_pointers(value, f"{pointer}/{index}")
+    return found
+
+
+def provider_facts(doc: dict[str, Any]) -> list[ProviderFact]:
+    """What spec/ says of each provider besides Klarna, where it differs from Klarna's.
+
+    The operations a provider serves and Klarna does not, or the reverse (``served``); a
+    parameter's or schema's ``x-klarna-om-provider-schema`` (each keyword, in the operations
+    the provider serves); and the provider's servers: production and playground hosts, and
+    regions (always, as they are the provider's own).
+    """
+    found: list[ProviderFact] = []
+    for provider in spec_providers(doc):
+        for name, item, op in _operations(doc):
+            served = _served_by(op)
+            if (provider in served) != (DEFAULT_PROVIDER in served):
+                found.append(
+                    ProviderFact(provider, name, "operation", "served", provider in served)
+                )
+            if provider not in served:
+                continue
+            for key, param in _parameters(doc, item, op).items():
+                for aspect, value in param.get(PROVIDER_SCHEMA, {}).get(provider, {}).items():
+                    found.append(ProviderFact(provider, name, key, aspect, value))
+        for pointer, schema in _schema_pointers(doc):
+            for aspect, value in schema[PROVIDER_SCHEMA].get(provider, {}).items():
+                found.append(ProviderFact(provider, None, pointer, aspect, value))
+        for aspect in SERVER_ASPECTS:
+            found.append(
+                ProviderFact(provider, None, "servers", aspect, _servers(doc, provider, aspect))
+            )
+    return found
+
+
+def _body_schema(doc: dict[str, Any], op: dict[str, Any], where: str) -> tuple[Any, list[str]]:
+    """The body schema a place starts from, and the rest of the place (None: not a body)."""
+    parts = where.split(".")
+    if parts[:2] == ["request", "body"]:
+        return _json_body(doc, op.get("requestBody")), parts[2:]
+    if len(parts) >= 3 and parts[0] == "response" and parts[2] == "body":
+        response = op.get("responses", {}).get(parts[1])
+        return (None if response is None else _json_body(doc, response)), parts[3:]
+    return None, []
+
+
+_MISSING = object()
+
+
+def _at(doc: dict[str, Any], op: dict[str, Any], where: str) -> tuple[Any, Any, str]:
+    """The schema at a body place, its parent object schema and its name (_MISSING: none)."""
+    root, rest = _body_schema(doc, op, where)
+    if root is None:
+        return _MISSING, None, ""
+    node, parent, name = _normalized(doc, root), None, ""
+    for part in rest:
+        name = part.removesuffix("[]") if part.endswith("[]") else part
+        properties = node.get("properties", {})
+        if name not in properties:
+            return _MISSING, None, ""
+        parent, node = node, _normalized(doc, properties[name])
+        for _ in range(part.count("[]")):
+            node = _normalized(doc, node.get("items"))
+    return node, parent, name
+
+
+def _shown(
+    doc: dict[str, Any], provider: str, operation: str | None, where: str, aspect: str
+) -> Any:
+    """What spec/ says of ``provider`` at a place (_MISSING: spec/ has no such place)."""
+    if where == "servers":
+        return _servers(doc, provider, aspect) if aspect in SERVER_ASPECTS else _MISSING
+    if where.startswith("#"):
+        node: Any = doc
+        for part in where.lstrip("#/").split("/"):
+            part = part.replace("~1", "/").replace("~0", "~")
+            node = node[int(part)] if isinstance(node, list) else node.get(part, {})
+        override = node.get(PROVIDER_SCHEMA, {}).get(provider, {}) if node else {}
+        return override.get(aspect, node.get(aspect, ABSENT)) if node else _MISSING
+    ops = {name: (item, op) for name, item, op in _operations(doc)}
+    if operation not in ops:
+        return _MISSING
+    item, op = ops[operation]
+    if where == "operation":
+        return provider in _served_by(op) if aspect == "served" else _MISSING
+    if where.startswith("parameter."):
+        param = _parameters(doc, item, op).get(where)
+        if param is None:
+            return _MISSING
+        if aspect == "required":
+            return bool(param.get("required"))
+        override = param.get(PROVIDER_SCHEMA, {}).get(provider, {})
+        return override.get(aspect, _normalized(doc, param.get("schema")).get(aspect, ABSENT))
+    node, parent, name = _at(doc, op, where)
+    if node is _MISSING:
+        return _MISSING
+    if aspect == "required":
+        return parent is not None and name in parent.get("required", [])
+    override = node.get(PROVIDER_SCHEMA, {}).get(provider, {})
+    return override.get(aspect, node.get(aspect, ABSENT))
+
+
+def _provider_places(doc: dict[str, Any], entry: dict[str, Any]) -> list[ProviderFact]:
+    """The (operation, place, aspect) an entry names, each with the value spec/ shows there.
+
+    Without ``operation``, a place in operations (parameters, bodies) names every operation
+    the provider serves that has it; ``operation: served`` names every operation.
+    """
+    provider = entry["provider"]
+    places: list[ProviderFact] = []
+    for where in _names(entry["where"]):
+        for aspect in _names(entry["aspect"]):
+            if "operation" in entry:
+                operations: list[str | None] = list(_names(entry["operation"]))
+            elif where == "servers" or where.startswith("#"):
+                operations = [None]
+            else:
+                operations = [
+                    name
+                    for name, _, op in _operations(doc)
+                    if (where == "operation" or provider in _served_by(op))
+                    and _shown(doc, provider, name, where, aspect) is not _MISSING
+                ]
+            for operation in operations or [None]:
+                value = _shown(doc, provider, operation, where, aspect)
+                places.append(ProviderFact(provider, operation, where, aspect, value))
+    return places
+
+
+def _provider_explains(entry: dict[str, Any], fact: ProviderFact) -> bool:
+    if entry["provider"] != fact.provider:
+        return False
+    if "operation" in entry and fact.operation not in _names(entry["operation"]):
+        return False
+    if fact.where not in _names(entry["where"]) or fact.aspect not in _names(entry["aspect"]):
+        return False
+    return _same_value(entry["value"], fact.value)
+
+
+def _same_value(entry_value: Any, value: Any) -> bool:
+    if isinstance(entry_value, list) and isinstance(value, list):
+        return _values(entry_value) == _values(value)
+    return bool(entry_value == value) and type(entry_value) is type(value)
+
+
+def provider_problems(entries: Any) -> list[str]:
+    """What makes the `providers:` section unusable (its keys, sources and reasons)."""
+    if not isinstance(entries, list):
+        return ["`providers` is not a list"]
+    problems = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            problems.append(f"providers entry {index} is not a mapping")
+            continue
+        missing = [k for k in PROVIDER_KEYS if k != "operation" and k not in entry]
+        unknown = sorted(set(entry) - set(PROVIDER_KEYS))
+        if missing or unknown:
+            problems.append(f"providers entry {index}: missing {missing}, unknown {unknown}")
+            continue
+        sources = _names(entry["source"])
+        if not sources or not all(str(s).startswith("https://") for s in sources):
+            problems.append(
+                f"providers entry {index}: `source` needs the provider's page(s) (https://…): "
+                f"{str(entry['source'])[:60]!r}"
+            )
+        why = str(entry["why"]).strip()
+        if why.startswith(TODO) or len(why.split()) < 8:
+            problems.append(
+                f"providers entry {index}: `why` needs a reason (8 words or more): {why[:60]!r}"
+            )
+    return problems
+
+
+@dataclass(frozen=True)
+class Unshown:
+    """A ledger fact spec/ does not show: the entry, the place and what spec/ shows there."""
+
+    index: int
+    claimed: Any
+    shown: ProviderFact
+
+    def __str__(self) -> str:
+        operation = f" {self.shown.operation}" if self.shown.operation else ""
+        spec = "no such place" if self.shown.value is _MISSING else _show(self.shown.value)
+        return (
+            f"{self.shown.provider}{operation} {self.shown.where} {self.shown.aspect}: "
+            f"ledger (providers entry {self.index}) {_show(self.claimed)}, spec/ {spec}"
+        )
+
+
+def check_providers(
+    doc: dict[str, Any],
+    entries: list[dict[str, Any]],
+    deviations: list[dict[str, Any]],
+    newest_stem: str,
+) -> tuple[list[ProviderFact], list[Unshown]]:
+    """The provider facts of spec/ no entry records, and the entries' facts spec/ does not show.
+
+    A ledger fact at a schema place that spec/ does not narrow for the provider is shown when
+    it is Klarna's value there: ours, or the newest copy's value where a `deviations:` entry
+    explains ours (the provider documents what Klarna does, and we deviate from both).
+    """
+    unrecorded = [
+        fact
+        for fact in provider_facts(doc)
+        if not any(_provider_explains(entry, fact) for entry in entries)
+    ]
+    unshown: list[Unshown] = []
+    for index, entry in enumerate(entries):
+        for place in _provider_places(doc, entry):
+            if place.value is not _MISSING and _same_value(entry["value"], place.value):
+                continue
+            if place.value is not _MISSING and place.operation is not None:
+                as_klarna = Difference(
+                    place.operation, place.where, place.aspect, entry["value"], place.value
+                )
+                if any(explains(d, as_klarna, newest_stem) for d in deviations):
+                    continue
+            unshown.append(Unshown(index, entry["value"], place))
+    return unrecorded, unshown
+
+
+def provider_hint(facts: list[ProviderFact]) -> str:
+    """The `providers:` entries that would record ``facts`` (operations sharing a fact merge)."""
+    groups: dict[tuple[str, str, str, str], list[str | None]] = {}
+    for fact in facts:
+        key = (fact.provider, fact.where, fact.aspect, json.dumps(fact.value))
+        groups.setdefault(key, []).append(fact.operation)
+    lines = []
+    for (provider, where, aspect, value), operations in groups.items():
+        lines.append(f"  - provider: {json.dumps(provider)}")
+        named = sorted({o for o in operations if o is not None})
+        if named:
+            lines.append(f"    operation:{_yaml(named)}")
+        lines += [
+            f"    where: {json.dumps(where)}",
+            f"    aspect: {json.dumps(aspect)}",
+            f"    value: {value}",
+            f'    source: "{TODO}: the page of {provider} that documents this (https://…)"',
+            f'    why: "{TODO}: what {provider} documents here and why spec/ says it"',
+        ]
+    return "".join(f"{line}\n" for line in lines)
+
+
+def load_providers(path: Path = LEDGER) -> Any:
+    """The ledger's `providers:` entries (unchecked: see provider_problems)."""
+    return yaml.safe_load(path.read_text(encoding="utf-8")).get("providers", [])
+
+
+def report_providers(
+    doc: dict[str, Any],
+    ledger_path: Path,
+    deviations: list[dict[str, Any]],
+    newest_stem: str,
+) -> int:
+    """Print the provider check (one summary line per provider, then what is wrong); 0 or 1."""
+    entries = load_providers(ledger_path)
+    problems = provider_problems(entries)
+    if problems:
+        for problem in problems:
+            print(f"upstream-diff: {ledger_path.name}: {problem}")
+        return 1
+    unrecorded, unshown = check_providers(doc, entries, deviations, newest_stem)
+    facts = provider_facts(doc)
+    for provider in spec_providers(doc):
+        mine = [f for f in facts if f.provider == provider]
+        missing = [f for f in unrecorded if f.provider == provider]
+        wrong = [u for u in unshown if u.shown.provider == provider]
+        claimed = sum(len(_provider_places(doc, e)) for e in entries if e["provider"] == provider)
+        print(
+            f"upstream-diff: provider {provider}: {len(mine)} differences from Klarna in spec/, "
+            f"{len(mine) - len(missing)} recorded in {ledger_path.name} (`providers:`), "
+            f"{len(missing)} not; {claimed} facts recorded there, {len(wrong)} not shown by spec/"
+        )
+        for fact in missing:
+            print(f"  {fact}: in spec/, not in the ledger")
+        for bad in wrong:
+            print(f"  {bad}")
+    strays = [u for u in unshown if u.shown.provider not in spec_providers(doc)]
+    for bad in strays:
+        print(
+            f"upstream-diff: {ledger_path.name}: provider {bad.shown.provider} is not in "
+            f"spec/: {bad}"
+        )
+    if not unrecorded and not unshown:
+        return 0
+    paste = [*unrecorded, *(u.shown for u in unshown if u.shown.value is not _MISSING)]
+    print(
+        "\nupstream-diff: record what spec/ says of each provider in the ledger (under "
+        "`providers:`, replacing an entry spec/ no longer shows), with its source and reason:\n"
+    )
+    print(provider_hint(paste), end="")
+    return 1
+
+
 def upstream_files() -> list[Path]:
     """The vendored copies of Klarna's definition."""
     return sorted(p for p in UPSTREAM_DIR.iterdir() if p.suffix in (".json", ".yml", ".yaml"))
@@ -487,9 +858,13 @@ def load_ledger(path: Path = LEDGER) -> list[dict[str, Any]]:
     return entries
 
 
-def main(argv: list[str], ledger_path: Path = LEDGER) -> int:
-    """Print the unexplained differences for each upstream file; the exit code is the verdict."""
-    ours = load(SPEC)
+def main(argv: list[str], ledger_path: Path = LEDGER, spec_path: Path = SPEC) -> int:
+    """Print the unexplained differences for each upstream file; the exit code is the verdict.
+
+    With the defaults (no file given), also the providers: spec/'s provider extensions
+    against the ledger's `providers:` section (see check_providers).
+    """
+    ours = load(spec_path)
     ledger = load_ledger(ledger_path)
     problems = ledger_problems(ledger)
     if problems:
@@ -539,6 +914,9 @@ def main(argv: list[str], ledger_path: Path = LEDGER) -> int:
             "`deviations:`), each with its reason in `why`:\n"
         )
         print(hint(unexplained), end="")
+    if not argv:
+        newest_stem = max(upstream_files(), key=copy_date).stem
+        status = max(status, report_providers(ours, ledger_path, ledger, newest_stem))
     return status
 
 

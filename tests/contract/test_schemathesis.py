@@ -5,6 +5,11 @@ behind a 500. One deterministic order (and capture) is seeded and every generate
 aimed at it, so refunds, reads, releases and extensions really happen; the stateful run follows
 the spec's link from ``refundOrder``'s ``Refund-Id`` to ``getRefund``. A fixed seed and bounded
 examples keep the run repeatable and short.
+
+The sandbox also plays Kustom once (``build_sandbox(provider="kustom")``): the operations spec/
+lists for Kustom (``x-klarna-om-providers``; no extend-due-date), its order id a UUID as
+Kustom's definition says (``x-klarna-om-provider-schema``), fewer examples and no stateful run,
+so that it costs a few seconds.
 """
 
 from __future__ import annotations
@@ -28,9 +33,13 @@ CAPTURE_ID = "contract-capture"
 IDEMPOTENCY_HEADER = "Klarna-Idempotency-Key"
 BASE = "/ordermanagement/v1/orders/{order_id}"
 AUTH_HEADER = "Basic " + base64.b64encode(b"sandbox:sandbox").decode()
-IDEMPOTENCY_HEADER = "Klarna-Idempotency-Key"
-BASE = "/ordermanagement/v1/orders/{order_id}"
-AUTH_HEADER = "Basic " + base64.b64encode(b"sandbox:sandbox").decode()
+
+
+#: Kustom's order ids are UUIDs (its capture ids are not narrowed; a UUID all the same).
+KUSTOM_ORDER_ID = "f3392f8b-6116-4073-ab96-e330819e2c07"
+KUSTOM_CAPTURE_ID = "4ba29b50-be7b-44f5-a492-113e6a865e22"
+PROVIDERS_EXTENSION = "x-klarna-om-providers"
+PROVIDER_SCHEMA = "x-klarna-om-provider-schema"
 
 
 def _sandbox() -> Sandbox:
@@ -39,12 +48,12 @@ def _sandbox() -> Sandbox:
     return sandbox
 
 
-def _seed(sandbox: Sandbox) -> None:
+def _seed(sandbox: Sandbox, order_id: str = ORDER_ID, capture_id: str = CAPTURE_ID) -> None:
     sandbox.seed_order(
         {
-            "order_id": ORDER_ID,
+            "order_id": order_id,
             "order_amount": 200_000_000,
-            "captures": [{"capture_id": CAPTURE_ID, "captured_amount": 150_000_000}],
+            "captures": [{"capture_id": capture_id, "captured_amount": 150_000_000}],
         }
     )
 
@@ -59,6 +68,36 @@ schema.config.update(
     basic_auth=("sandbox", "sandbox"),
     parameters={"path.order_id": ORDER_ID, "path.capture_id": CAPTURE_ID},
 )
+
+
+def _as_provider(spec: dict[str, Any], provider: str) -> dict[str, Any]:
+    """spec/ as ``provider`` declares it: its operations only, its narrowed parameters."""
+    spec = copy.deepcopy(spec)
+    for path, item in list(spec["paths"].items()):
+        for method in [m for m in item if isinstance(item[m], dict) and "operationId" in item[m]]:
+            if provider not in item[method].get(PROVIDERS_EXTENSION, ["klarna"]):
+                del item[method]
+        if not any(isinstance(v, dict) and "operationId" in v for v in item.values()):
+            del spec["paths"][path]
+    for param in spec.get("components", {}).get("parameters", {}).values():
+        narrowed = param.get(PROVIDER_SCHEMA, {}).get(provider)
+        if narrowed:
+            param["schema"] = {**param["schema"], **narrowed}
+    return spec
+
+
+KUSTOM_SANDBOX = build_sandbox(provider="kustom")
+_seed(KUSTOM_SANDBOX, KUSTOM_ORDER_ID, KUSTOM_CAPTURE_ID)
+kustom_schema = schemathesis.openapi.from_dict(_as_provider(_spec, "kustom"))
+kustom_schema.app = KUSTOM_SANDBOX.app
+kustom_schema.config.update(
+    base_url="http://sandbox.test",
+    basic_auth=("sandbox", "sandbox"),
+    parameters={"path.order_id": KUSTOM_ORDER_ID, "path.capture_id": KUSTOM_CAPTURE_ID},
+)
+# The coverage phase's boundary cases are the Klarna run's (same bodies, same validation): as
+# Kustom, the examples and the random and negative cases only, which keeps this run short.
+kustom_schema.config.phases.coverage.enabled = False
 
 SETTINGS = settings(
     max_examples=40,
@@ -87,6 +126,31 @@ def test_every_operation_conforms(case: schemathesis.Case[Any]) -> None:
     _fresh_key(case)
     response = case.call_and_validate()
     CALLS[f"{case.operation.label} {response.status_code}"] += 1
+
+
+@kustom_schema.parametrize()
+@settings(SETTINGS, max_examples=25)
+def test_every_kustom_operation_conforms(case: schemathesis.Case[Any]) -> None:
+    _fresh_key(case)
+    response = case.call_and_validate()
+    CALLS[f"kustom {case.operation.label} {response.status_code}"] += 1
+
+
+def test_the_kustom_run_has_kustom_operations_only() -> None:
+    labels = {
+        f"{method.upper()} {path}"
+        for path, item in kustom_schema.raw_schema["paths"].items()
+        for method in item
+        if method in ("get", "put", "post", "delete", "patch")
+    }
+    assert labels == {
+        f"GET {BASE}",
+        f"POST {BASE}/refunds",
+        f"GET {BASE}/refunds/{{refund_id}}",
+        f"POST {BASE}/release-remaining-authorization",
+    }
+    order_id = kustom_schema.raw_schema["components"]["parameters"]["OrderId"]["schema"]
+    assert order_id == {"type": "string", "format": "uuid"}
 
 
 class _StateMachine(schema.as_state_machine()):  # type: ignore[misc]

@@ -1,6 +1,9 @@
 """The client against the sandbox on a loopback port (the ``klarna_sandbox`` plugin fixture).
 
-Retries use a recording sleep: no test sleeps for the backoff.
+Retries use a recording sleep: no test sleeps for the backoff. The sandbox plays the provider
+the ``provider`` fixture names: Klarna, unless a module overrides the fixture (as
+tests/e2e/test_operations.py does, over ``PROVIDERS``); as Kustom it is a session server of its
+own, reset for each test like the plugin's.
 """
 
 from __future__ import annotations
@@ -17,6 +20,30 @@ from tests._support.data import TSHIRT
 from tests._support.openapi_check import SpecCheckingTransport
 
 ClientFactory = Callable[..., KlarnaOrderManagement]
+#: The providers the sandbox plays (spec/'s ``x-klarna-om-providers``).
+PROVIDERS = ("klarna", "kustom")
+
+
+@pytest.fixture
+def provider() -> str:
+    """The provider the sandbox plays in this test: Klarna unless a module parametrizes it."""
+    return "klarna"
+
+
+@pytest.fixture(scope="session")
+def kustom_sandbox_session() -> Iterator[SandboxServer]:
+    """The session's sandbox server as Kustom (started the first time a test asks for it)."""
+    with SandboxServer(provider="kustom") as server:
+        yield server
+
+
+@pytest.fixture
+def klarna_sandbox(request: pytest.FixtureRequest, provider: str) -> SandboxServer:
+    """The plugin's ``klarna_sandbox`` as ``provider``: a running sandbox, reset for this test."""
+    session = "kustom_sandbox_session" if provider == "kustom" else "klarna_sandbox_session"
+    server: SandboxServer = request.getfixturevalue(session)
+    server.reset()
+    return server
 
 
 @pytest.fixture

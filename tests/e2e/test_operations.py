@@ -1,8 +1,15 @@
-"""Every operation and Klarna rule, through the public client against the sandbox."""
+"""Every operation and Klarna rule, through the public client against the sandbox.
+
+Each test runs with the sandbox as Klarna and as Kustom (the ``provider`` fixture): the same
+paths, bodies and rules. The extend-due-date tests run as Klarna only (Kustom does not offer
+those operations); one test checks what Kustom answers there, and to an order id that is not
+a UUID.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +28,7 @@ from klarna_om import (
 from klarna_om_sandbox import SandboxServer
 from tests._support.data import JEANS, TSHIRT
 from tests.e2e.conftest import (
+    PROVIDERS,
     ClientFactory,
     async_checked_transport,
     checked_transport,
@@ -28,6 +36,15 @@ from tests.e2e.conftest import (
 )
 
 BASE = "/ordermanagement/v1/orders"
+#: For the tests of operations Kustom does not offer (extend-due-date).
+KLARNA_ONLY = pytest.mark.parametrize("provider", ["klarna"])
+
+
+@pytest.fixture(params=PROVIDERS)
+def provider(request: pytest.FixtureRequest) -> str:
+    """Every test of this module, as each provider the sandbox plays."""
+    name: str = request.param
+    return name
 
 
 def _error(err: Any) -> tuple[int, str | None, list[str]]:
@@ -223,6 +240,7 @@ def test_release_is_refused(
     assert _error(info.value) == (403, "NOT_ALLOWED", [message])
 
 
+@KLARNA_ONLY
 def test_extend_due_date(klarna_sandbox: SandboxServer, client: KlarnaOrderManagement) -> None:
     order = klarna_sandbox.create_order(
         10000, purchase_currency="SEK", captures=[{"captured_amount": 10000}]
@@ -257,6 +275,7 @@ def test_extend_due_date(klarna_sandbox: SandboxServer, client: KlarnaOrderManag
     }
 
 
+@KLARNA_ONLY
 def test_not_found_paths(klarna_sandbox: SandboxServer, client: KlarnaOrderManagement) -> None:
     order = one_capture_order(klarna_sandbox)
     oid = order["order_id"]
@@ -284,6 +303,43 @@ def test_not_found_paths(klarna_sandbox: SandboxServer, client: KlarnaOrderManag
         with pytest.raises(NotFoundError) as info:
             call()
         assert (info.value.error_code, info.value.error_messages) == expected
+
+
+@pytest.mark.parametrize("provider", ["kustom"])
+def test_kustom_has_no_extend_due_date_and_uuid_order_ids(
+    klarna_sandbox: SandboxServer, client: KlarnaOrderManagement, raw: httpx.Client
+) -> None:
+    order = one_capture_order(klarna_sandbox)
+    oid, cid = order["order_id"], order["capture_ids"][0]
+    uuid.UUID(oid)  # Kustom's sandbox gives its orders UUIDs
+    # The extend-due-date routes are unknown paths, for an order and capture that exist.
+    for method, path, body in (
+        ("GET", f"{BASE}/{oid}/captures/{cid}/extend-due-date-options", None),
+        ("PATCH", f"{BASE}/{oid}/captures/{cid}/extend-due-date", {"number_of_days": 30}),
+    ):
+        response = raw.request(method, path, json=body)
+        assert (response.status_code, response.json()["error_code"]) == (404, "NOT_FOUND")
+    with pytest.raises(NotFoundError) as info:
+        client.get_extend_due_date_options(oid, cid)
+    assert (info.value.status_code, info.value.error_code) == (404, "NOT_FOUND")
+    # An order id that is not a UUID is 404 NOT_FOUND on every operation, before any rule.
+    not_found = (404, "NOT_FOUND", ["Order not found"])
+    cases: list[Callable[[], object]] = [
+        lambda: client.get_order("nope"),
+        lambda: client.refund_order("nope", 100),
+        lambda: client.get_refund("nope", "r-x"),
+        lambda: client.release_remaining_authorization("nope"),
+    ]
+    for call in cases:
+        with pytest.raises(NotFoundError) as info:
+            call()
+        assert _error(info.value) == not_found
+    # A UUID that names no order is answered as Klarna answers it.
+    missing = str(uuid.uuid4())
+    with pytest.raises(NotFoundError) as info:
+        client.release_remaining_authorization(missing)
+    assert _error(info.value) == (404, "NO_SUCH_ORDER", [f"Order {missing} cannot be found"])
+    assert client.get_order(oid).order_id == oid
 
 
 def test_wrong_credentials(make_client: ClientFactory, raw: httpx.Client) -> None:

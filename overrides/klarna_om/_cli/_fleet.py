@@ -87,8 +87,13 @@ class Fleet:
         )(self._refund_row)
 
     async def open(self) -> None:
-        """Connect and make sure both schemas exist (procrastinate's and the journal's)."""
-        await retrying(self.pool.open, what="connect")
+        """Connect and make sure both schemas exist (procrastinate's and the journal's).
+
+        The database is reached once first, with this module's short backoff: a pool opened
+        while it is down backs off on its own, doubling up to tens of seconds.
+        """
+        await retrying(self._reachable, what="connect")
+        await retrying(functools.partial(self.pool.open, wait=True, timeout=30), what="connect")
         await retrying(self.app.open_async, what="connect")
         async with self.pool.connection() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock(hashtext('procrastinate_schema'))")
@@ -169,6 +174,7 @@ class Fleet:
                         raise error
                     LOG.warning("worker stopped (%s); starting again in 2 s", error)
                     await asyncio.sleep(2.0)
+                    await self._reopen_queue()
                     continue
                 worker.cancel()  # the batch is finished: no job of it is left
                 with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -179,6 +185,17 @@ class Fleet:
             for watcher in watchers:
                 watcher.cancel()
             await asyncio.gather(*watchers, return_exceptions=True)
+
+    async def _reachable(self) -> None:
+        conn = await psycopg.AsyncConnection.connect(self.dsn, connect_timeout=5)
+        await conn.close()
+
+    async def _reopen_queue(self) -> None:
+        """A fresh connection pool for procrastinate: a restart broke every pooled one."""
+        with contextlib.suppress(ConnectorException, psycopg.Error, OSError):
+            await self.app.close_async()
+        await retrying(self._reachable, what="connect")
+        await retrying(self.app.open_async, what="connect")
 
     async def _recover_stalled(self, stop: asyncio.Event) -> None:
         manager = self.app.job_manager

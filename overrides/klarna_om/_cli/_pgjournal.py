@@ -12,6 +12,7 @@ database restart (``retrying``) instead of failing the row. The job queue itself
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -90,9 +91,17 @@ def worker_name() -> str:
 
 
 async def retrying(
-    call: Callable[[], Awaitable[T]], *, patience: float = 300.0, what: str = "journal"
+    call: Callable[[], Awaitable[T]],
+    *,
+    patience: float = 300.0,
+    what: str = "journal",
+    pool: AsyncConnectionPool[Any] | None = None,
 ) -> T:
-    """``call()``, again after a lost connection (a restart), for up to ``patience`` seconds."""
+    """``call()``, again after a lost connection (a restart), for up to ``patience`` seconds.
+
+    After a failure the ``pool``'s idle connections are checked, so the next try does not pick
+    another connection the restart broke (a pool of ten would cost ten failed tries).
+    """
     deadline = time.monotonic() + patience
     delay = 0.2
     while True:
@@ -106,6 +115,9 @@ async def retrying(
             )
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)
+            if pool is not None:
+                with contextlib.suppress(psycopg.Error, OSError):
+                    await pool.check()
 
 
 @attrs.define
@@ -129,7 +141,7 @@ class PgJournal:
                 cursor = await conn.cursor(row_factory=tuple_row).execute(sql, params)
                 return await cursor.fetchall() if cursor.description else []
 
-        return await retrying(once)
+        return await retrying(once, pool=self.pool)
 
     async def migrate(self) -> None:
         """Create the tables (once, under an advisory lock); refuse a newer schema."""

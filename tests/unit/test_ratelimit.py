@@ -17,14 +17,8 @@ import pytest
 import trio
 
 from klarna_om._errors import InvalidInputError
-from klarna_om._ratelimit import (
-    DEFAULT_MAX_PAUSE,
-    Pacer,
-    RateLimit,
-    _after_fork_in_child,
-    pacer_for,
-    wait_for_reset,
-)
+from klarna_om._pacer import DEFAULT_MAX_PAUSE, Pacer, _after_fork_in_child, pacer_for
+from klarna_om._ratelimit import RateLimit, wait_for_reset
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,6 @@ import binascii
 import datetime as dt
 import hmac
 import json
-import re
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -36,6 +35,15 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import _rules
+from ._answers import (
+    bounded,
+    check_provider,
+    given_id,
+    http_exception,
+    id_has_format,
+    unauthorized,
+    unexpected,
+)
 from ._durations import IDEMPOTENCY_TTL_SECONDS, MAX_SECONDS, check_idempotency_ttl, plain
 from ._fastcheck import crosschecking, passes
 from ._faults import FAULT_HEADER, FAULT_KINDS, RAW_SEND, Drop, Fault, fault_response
@@ -56,7 +64,6 @@ from ._spec import (
     openapi,
     operation_providers,
     provider_path_formats,
-    providers,
     spec_operations,
 )
 from ._store import Store
@@ -73,17 +80,6 @@ __all__ = [  # what the package and the other modules import from here
 ]
 
 IDEMPOTENCY_HEADER = "Klarna-Idempotency-Key"
-#: The checks of the path parameter formats a provider narrows (``format: uuid``).
-_FORMATS: dict[str, re.Pattern[str]] = {
-    "uuid": re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}", re.ASCII),
-}
-
-
-def check_provider(provider: str) -> str:
-    """``provider`` if spec/ names it (``klarna``, ``kustom``), else ValueError."""
-    if provider not in providers():
-        raise ValueError(f"provider must be one of {', '.join(providers())}, got {provider!r}")
-    return provider
 
 
 class Sandbox:
@@ -140,13 +136,13 @@ class Sandbox:
             raise SandboxError(400, "BAD_VALUE", "Bad value: request body")
         captures = seed.get("captures")
         captures = captures if isinstance(captures, list) else []
-        order_id = _given_id(seed, "order_id") or self.new_id()
+        order_id = given_id(seed, "order_id") or self.new_id()
         if not self._id_ok("order_id", order_id):
             raise SandboxError(
                 400, "BAD_VALUE", f"Bad value: order_id ({self.provider}'s order ids are UUIDs)"
             )
         capture_ids = [
-            (_given_id(c, "capture_id") if isinstance(c, Mapping) else None) or self.new_id()
+            (given_id(c, "capture_id") if isinstance(c, Mapping) else None) or self.new_id()
             for c in captures
         ]
         order = _rules.new_order(seed, order_id=order_id, capture_ids=capture_ids, now=self.now())
@@ -167,14 +163,14 @@ class Sandbox:
         if kind not in FAULT_KINDS:
             raise SandboxError(400, "BAD_VALUE", "Bad value: kind")
         fault = Fault(
-            operation=str(operation), kind=str(kind), count=_bounded(count, "count", 1, 1000)
+            operation=str(operation), kind=str(kind), count=bounded(count, "count", 1, 1000)
         )
         if kind == "status":
-            fault.status = _bounded(spec.get("status"), "status", 400, 599)
+            fault.status = bounded(spec.get("status"), "status", 400, 599)
             if "retry_after" in spec:
-                fault.retry_after = _bounded(spec["retry_after"], "retry_after", 0, 3600)
+                fault.retry_after = bounded(spec["retry_after"], "retry_after", 0, 3600)
         if kind == "delay_ms":
-            fault.delay_ms = _bounded(spec.get("delay_ms"), "delay_ms", 0, 30_000)
+            fault.delay_ms = bounded(spec.get("delay_ms"), "delay_ms", 0, 30_000)
         self.faults.append(fault)
         return fault
 
@@ -221,9 +217,7 @@ class Sandbox:
 
     def _id_ok(self, name: str, value: str) -> bool:
         """Whether path parameter ``name`` has the format this provider gives it, if any."""
-        fmt = provider_path_formats(self.provider).get(name)
-        pattern = _FORMATS.get(fmt) if fmt else None
-        return pattern is None or pattern.fullmatch(value) is not None
+        return id_has_format(provider_path_formats(self.provider).get(name), value)
 
     def _authorized(self, request: Request) -> str | None:
         header = request.headers.get("authorization", "")
@@ -252,7 +246,7 @@ class Sandbox:
         ) -> Callable[[Request], Awaitable[Response]]:
             async def endpoint(request: Request) -> Response:
                 if self._authorized(request) is None:
-                    return _unauthorized()
+                    return unauthorized()
                 body = await request.body()
                 try:
                     data = json.loads(body) if body else {}
@@ -282,7 +276,7 @@ class Sandbox:
         ]
         app = Starlette(
             routes=routes,
-            exception_handlers={HTTPException: _http_exception, Exception: _unexpected},
+            exception_handlers={HTTPException: http_exception, Exception: unexpected},
         )
 
         async def outer(scope: Scope, receive: Receive, send: Send) -> None:
@@ -326,7 +320,7 @@ class Sandbox:
     async def _klarna(self, request: Request, operation: str) -> Response:
         user = self._authorized(request)
         if user is None:
-            return _unauthorized()
+            return unauthorized()
         for name, value in request.path_params.items():
             if not self._id_ok(name, value):
                 return error_response(404, "NOT_FOUND", f"{name.split('_')[0].title()} not found")
@@ -403,37 +397,3 @@ class Sandbox:
             if key is not None:
                 self.store.complete(db, user, key, stored)
         return replay(stored), key is not None
-
-
-def _given_id(data: Mapping[str, Any], name: str) -> str | None:
-    value = data.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str) or not 0 < len(value) <= 255:
-        raise SandboxError(400, "BAD_VALUE", f"Bad value: {name}")
-    return value
-
-
-def _bounded(value: Any, name: str, low: int, high: int) -> int:
-    if type(value) is not int or not low <= value <= high:
-        raise SandboxError(400, "BAD_VALUE", f"Bad value: {name}")
-    return value
-
-
-def _unauthorized() -> Response:
-    return error_response(
-        401,
-        "UNAUTHORIZED",
-        "Missing or wrong credentials.",
-        headers={"WWW-Authenticate": 'Basic realm="klarna-om sandbox"'},
-    )
-
-
-async def _http_exception(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
-    code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(exc.status_code, "BAD_REQUEST")
-    return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
-
-
-async def _unexpected(request: Request, exc: Exception) -> Response:
-    return error_response(500, "INTERNAL_SERVER_ERROR", "Unexpected sandbox error.")

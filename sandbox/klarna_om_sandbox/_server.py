@@ -12,7 +12,8 @@ from typing import Any, Self
 
 import uvicorn
 
-from ._app import Fault, Sandbox, check_provider
+from ._answers import check_provider
+from ._app import Fault, Sandbox
 from ._durations import IDEMPOTENCY_TTL_SECONDS, check_idempotency_ttl
 from ._ratelimit import check_rate
 from ._rules import SandboxError, public_order

@@ -127,6 +127,9 @@ if TYPE_CHECKING:
     from ._errors import (
         UnprocessableEntityError as UnprocessableEntityError,
     )
+    from ._errors import (
+        UnsupportedOperationError as UnsupportedOperationError,
+    )
     from ._money import ReturnFee as ReturnFee
     from ._money import refund_with_return_fee_body as refund_with_return_fee_body
     from ._money import return_fee_line as return_fee_line

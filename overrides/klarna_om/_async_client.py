@@ -32,7 +32,7 @@ from klarna_om_generated.models import (
 from klarna_om_generated.types import Operation, RequestParts
 
 from ._async_transport import AsyncRetryTransport
-from ._base_client import BaseClient, Region, operation, path_args
+from ._base_client import BaseClient, Provider, Region, operation, path_args
 from ._constants import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT
 from ._money import OrderLineLike, ReturnFee, check_refund, refund_with_return_fee_body
 from ._public import publish
@@ -62,9 +62,13 @@ class AsyncKlarnaOrderManagement(BaseClient):
     Args:
         username: Klarna API username (e.g. ``K123456_abcd12345``).
         password: Klarna API password; never logged nor shown in a repr.
-        region: ``"eu"``, ``"na"`` or ``"oc"``.
-        playground: Use Klarna's playground (test) environment.
-        base_url: Overrides region and playground (e.g. the local sandbox); https only, or
+        provider: ``"klarna"`` (default) or ``"kustom"`` (the former Klarna Checkout, on its
+            own hosts and without the extend-due-date operations, which then raise
+            ``UnsupportedOperationError`` before sending); default ``KLARNA_PROVIDER``.
+        region: ``"eu"``, ``"na"`` or ``"oc"`` (Kustom has one region: ``"eu"`` or none).
+        playground: Use the provider's playground (test) environment.
+        base_url: Overrides the provider's host (e.g. the local sandbox; the provider still
+            decides which operations exist); https only, or
             plain http on a loopback host; no ``user:password@`` (credentials have their own
             arguments).
         timeout: Per request phase (default: 5 s to connect, 30 s per read/write).
@@ -86,6 +90,7 @@ class AsyncKlarnaOrderManagement(BaseClient):
         username: str | None = None,
         password: str | None = None,
         *,
+        provider: Provider | None = None,
         region: Region | None = None,
         playground: bool | None = None,
         base_url: str | None = None,
@@ -99,6 +104,7 @@ class AsyncKlarnaOrderManagement(BaseClient):
         super().__init__(
             username,
             password,
+            provider=provider,
             region=region,
             playground=playground,
             base_url=base_url,
@@ -164,6 +170,7 @@ class AsyncKlarnaOrderManagement(BaseClient):
 
     async def _read(self, record: Operation[R], *path: str) -> R:
         """Call a read (``record``'s operation, no body) and return its result."""
+        self._check_served(record)
         parts = record.build(*path_args(record, *path))
         return read_result(record, await self._call(parts, None), None)
 
@@ -171,6 +178,7 @@ class AsyncKlarnaOrderManagement(BaseClient):
         self, record: Operation[R], path: tuple[str, ...], key: str | None, body: object = None
     ) -> R:
         """Call a write under one idempotency key (the caller's, else a new one)."""
+        self._check_served(record)
         key = check_idempotency_key(key)
         kwargs = {} if body is None else {"body": body}
         parts = record.build(*path_args(record, *path), klarna_idempotency_key=key, **kwargs)
@@ -287,6 +295,7 @@ class AsyncKlarnaOrderManagement(BaseClient):
         self, order_id: str, body: dict[str, Any], idempotency_key: str | None
     ) -> RefundCreated:
         record = _refund_order.OPERATION
+        self._check_served(record)
         (order_id,) = path_args(record, order_id)
         request = request_model(RefundObject.from_dict, body)
         key = check_idempotency_key(idempotency_key)
@@ -354,6 +363,7 @@ class AsyncKlarnaOrderManagement(BaseClient):
 
         Raises:
             NotFoundError: No such order or capture.
+            UnsupportedOperationError: The provider (Kustom) does not offer it; nothing sent.
         """
         return await self._read(_extend_options.OPERATION, order_id, capture_id)
 
@@ -376,6 +386,7 @@ class AsyncKlarnaOrderManagement(BaseClient):
 
         Raises:
             PermissionDeniedError: Days not offered, or already extended.
+            UnsupportedOperationError: The provider (Kustom) does not offer it; nothing sent.
         """
         body = request_model(
             ExtendDueDateRequest.from_dict, {"number_of_days": check_days(number_of_days)}

@@ -18,15 +18,17 @@ import httpx
 from klarna_om_generated.types import Operation
 
 from ._constants import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, RETURN_FEE_REFUND_DESCRIPTION
-from ._errors import InvalidInputError
+from ._errors import InvalidInputError, UnsupportedOperationError
 from ._money import check_refund
 from ._options import (
+    Provider,
     Region,
     authorization,
     check_headers,
     check_max_response_bytes,
     check_timeout,
     resolve_base_url,
+    resolve_provider,
 )
 from ._results import RefundCreated as RefundCreated  # where the CLI imports it from
 from ._retry import RetryPolicy
@@ -34,7 +36,7 @@ from ._validation import check_path_param
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-__all__ = ["BaseClient", "RefundCreated", "Region", "operation", "path_args"]
+__all__ = ["BaseClient", "Provider", "RefundCreated", "Region", "operation", "path_args"]
 
 
 def operation(record: Operation[Any]) -> Callable[[F], F]:
@@ -58,8 +60,10 @@ def path_args(record: Operation[Any], *values: object) -> tuple[str, ...]:
 class BaseClient:
     """Configuration and input preparation shared by the sync and async clients."""
 
+    provider: str
+    """Who serves the calls (``"klarna"`` or ``"kustom"``): it decides which operations exist."""
     base_url: str
-    """Where requests go: Klarna's host for the region, or the ``base_url`` given."""
+    """Where requests go: the provider's host for the region, or the ``base_url`` given."""
     timeout: httpx.Timeout
     """The timeout of each request phase."""
     retry_policy: RetryPolicy
@@ -72,6 +76,7 @@ class BaseClient:
         username: str | None = None,
         password: str | None = None,
         *,
+        provider: Provider | None = None,
         region: Region | None = None,
         playground: bool | None = None,
         base_url: str | None = None,
@@ -81,7 +86,8 @@ class BaseClient:
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._authorization = authorization(username, password)  # the one place it is kept
-        self.base_url = resolve_base_url(region, playground, base_url)
+        self.provider = resolve_provider(provider)
+        self.base_url = resolve_base_url(self.provider, region, playground, base_url)
         self.max_response_bytes = check_max_response_bytes(max_response_bytes)
         self.timeout = check_timeout(timeout)
         self.retry_policy = retry_policy or RetryPolicy(max_retries=max_retries)
@@ -110,9 +116,19 @@ class BaseClient:
             {**self._extra_headers, **check_headers(headers or {})},
         )
 
+    def _check_served(self, record: Operation[Any]) -> None:
+        """Raise ``UnsupportedOperationError`` unless this client's provider serves ``record``."""
+        if self.provider not in record.providers:
+            raise UnsupportedOperationError(
+                f"{self.provider} does not offer {record.operation_id} (served by "
+                f"{', '.join(record.providers)}); nothing was sent",
+                provider=self.provider,
+                operation=record.operation_id,
+            )
+
     def __repr__(self) -> str:
         return (
-            f"{type(self).__name__}(base_url={self.base_url!r}, "
+            f"{type(self).__name__}(provider={self.provider!r}, base_url={self.base_url!r}, "
             f"max_retries={self.retry_policy.max_retries}, timeout={self.timeout!r})"
         )
 

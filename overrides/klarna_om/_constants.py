@@ -17,8 +17,8 @@ IDEMPOTENCY_HEADER = "Klarna-Idempotency-Key"
 #: Methods that may be retried without a key.
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-#: Host name per region; ``.playground`` is inserted for the test environment.
-HOSTS = {"eu": "api", "na": "api-na", "oc": "api-oc"}
+#: The region when none is given (hosts come from spec/'s ``servers``: the generated ``SERVERS``).
+DEFAULT_REGION = "eu"
 
 #: Connect within 5 s; each read, write and pool wait within 30 s (Klarna's own SDKs used 30 s).
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
@@ -51,6 +51,7 @@ ENV_PASSWORD = "KLARNA_PASSWORD"  # noqa: S105 (the variable's name, not a passw
 ENV_REGION = "KLARNA_REGION"
 ENV_PLAYGROUND = "KLARNA_PLAYGROUND"
 ENV_BASE_URL = "KLARNA_BASE_URL"
+ENV_PROVIDER = "KLARNA_PROVIDER"
 #: ``debug`` or ``info``: the ``klarna_om`` logger gets a stderr handler at import.
 ENV_LOG = "KLARNA_OM_LOG"
 

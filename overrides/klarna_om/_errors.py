@@ -5,7 +5,8 @@ that are not JSON. Never put credentials, request bodies or raw response bodies 
 
     KlarnaError
     ├── InvalidInputError (ValueError)        bad input, caught before anything is sent
-    │   └── InvalidRefundError                a refund's amount, order line or return fee is wrong
+    │   ├── InvalidRefundError                a refund's amount, order line or return fee is wrong
+    │   └── UnsupportedOperationError         the client's provider does not offer the operation
     ├── APIConnectionError                    no response (a write may have been applied)
     │   ├── APITimeoutError                   no response within the time allowed
     │   └── ResponseTooLargeError             a response bigger than max_response_bytes
@@ -75,6 +76,22 @@ class InvalidRefundError(InvalidInputError):
     Bounds and field types as spec/ declares them, and Klarna's arithmetic (line totals, the sum
     of the lines, a fee smaller than the goods).
     """
+
+
+class UnsupportedOperationError(InvalidInputError):
+    """The client's provider does not offer this operation; nothing was sent.
+
+    E.g. Kustom (the former Klarna Checkout) does not offer the extend-due-date operations.
+    Which provider serves what is spec/'s ``x-klarna-om-providers`` (the generated
+    ``OPERATIONS[...].providers``). ``field`` is ``"provider"``.
+    """
+
+    def __init__(self, message: str, *, provider: str, operation: str) -> None:
+        super().__init__(message, field="provider")
+        self.provider = provider
+        """The client's provider, e.g. ``"kustom"``."""
+        self.operation = operation
+        """The operation's id in spec/, e.g. ``"extendDueDate"``."""
 
 
 #: Deprecated alias of ``InvalidInputError`` (removed in the next release).

@@ -1,8 +1,9 @@
-"""A client's options: credentials, region and host, timeout and extra headers, checked once.
+"""A client's options: credentials, provider, region and host, timeout, extra headers, checked once.
 
 Exists so that the sync and async clients (and ``with_options``) build their settings one way.
 Arguments always win over the environment (``KLARNA_*``); no message repeats a URL, a header
-value or a credential, and credentials leave here only as a ``Secret`` (``_secret``).
+value or a credential, and credentials leave here only as a ``Secret`` (``_secret``). The hosts
+are spec/'s ``servers`` (the generated ``SERVERS``): none is written here.
 """
 
 from __future__ import annotations
@@ -16,19 +17,29 @@ from typing import Literal
 
 import httpx
 
+from klarna_om_generated.api import PROVIDERS, SERVERS
+
 from ._constants import (
+    DEFAULT_REGION,
     ENV_BASE_URL,
     ENV_PASSWORD,
     ENV_PLAYGROUND,
+    ENV_PROVIDER,
     ENV_REGION,
     ENV_USERNAME,
-    HOSTS,
     PROTECTED_HEADERS,
 )
 from ._errors import InvalidInputError
 from ._secret import Secret
 
 Region = Literal["eu", "na", "oc"]
+#: Who serves the calls: Klarna, or Kustom (the former Klarna Checkout); spec/'s providers.
+Provider = Literal["klarna", "kustom"]
+
+#: Klarna's regions, as spec/'s servers name them (a provider with one region names none).
+REGIONS: tuple[str, ...] = tuple(dict.fromkeys(s.region for s in SERVERS if s.region))
+#: (provider, region, playground) -> base URL; region "" for a provider with one region.
+_SERVER_URLS = {(s.provider, s.region, s.playground): s.url for s in SERVERS}
 
 
 def authorization(username: str | None, password: str | None) -> Secret[str]:
@@ -38,19 +49,46 @@ def authorization(username: str | None, password: str | None) -> Secret[str]:
     return Secret(f"Basic {token}")
 
 
-def resolve_base_url(region: Region | None, playground: bool | None, base_url: str | None) -> str:
-    """Where requests go: ``base_url``, else Klarna's host for the region and environment."""
+def resolve_provider(provider: object) -> str:
+    """``provider``, else ``KLARNA_PROVIDER``, else ``klarna``: one of spec/'s providers."""
+    if provider is None:
+        value = os.environ.get(ENV_PROVIDER, "").strip().lower() or PROVIDERS[0]
+        if value not in PROVIDERS:
+            raise InvalidInputError(
+                f"{ENV_PROVIDER} must be one of {list(PROVIDERS)}", field="provider"
+            )
+        return value
+    if not isinstance(provider, str) or provider not in PROVIDERS:
+        raise InvalidInputError(f"provider must be one of {list(PROVIDERS)}", field="provider")
+    return provider
+
+
+def resolve_base_url(
+    provider: str, region: Region | None, playground: bool | None, base_url: str | None
+) -> str:
+    """Where requests go: ``base_url``, else the provider's host for the region and environment.
+
+    The region and environment are checked even when ``base_url`` wins: a provider with one
+    region (Kustom) refuses another one either way.
+    """
     if region is None:
         region = _env_region()
     if playground is None:
         playground = _env_flag(ENV_PLAYGROUND)
     if base_url is None:
         base_url = os.environ.get(ENV_BASE_URL) or None
-    if region not in HOSTS:
-        raise InvalidInputError(f"region must be one of {sorted(HOSTS)}", field="region")
-    return check_base_url(
-        base_url or f"https://{HOSTS[region]}{'.playground' if playground else ''}.klarna.com"
-    )
+    if region not in REGIONS:
+        raise InvalidInputError(f"region must be one of {sorted(REGIONS)}", field="region")
+    url = _SERVER_URLS.get((provider, region, playground))
+    if url is None:
+        if region != DEFAULT_REGION:
+            raise InvalidInputError(
+                f"{provider} has one region: region {region} is not served (leave region and "
+                f"{ENV_REGION} unset, or use {DEFAULT_REGION})",
+                field="region",
+            )
+        url = _SERVER_URLS[(provider, "", playground)]
+    return check_base_url(base_url or url)
 
 
 def check_max_response_bytes(value: object) -> int:
@@ -152,10 +190,10 @@ def _credentials(username: str | None, password: str | None) -> tuple[str, str]:
 
 
 def _env_region() -> Region:
-    value = os.environ.get(ENV_REGION, "").strip().lower() or "eu"
-    if value not in HOSTS:
-        raise InvalidInputError(f"{ENV_REGION} must be one of {sorted(HOSTS)}", field="region")
-    return value  # type: ignore[return-value]  # one of HOSTS' keys: a Region
+    value = os.environ.get(ENV_REGION, "").strip().lower() or DEFAULT_REGION
+    if value not in REGIONS:
+        raise InvalidInputError(f"{ENV_REGION} must be one of {sorted(REGIONS)}", field="region")
+    return value  # type: ignore[return-value]  # one of REGIONS: a Region
 
 
 _TRUE = frozenset({"1", "true", "yes", "on"})

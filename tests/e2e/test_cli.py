@@ -170,6 +170,39 @@ def test_invalid_input_exits_2_and_sends_nothing(
     assert klarna_sandbox.get_order(order_id)["refunds"] == []
 
 
+def test_extend_as_kustom_exits_2_and_sends_nothing(klarna_sandbox: SandboxServer) -> None:
+    # The sandbox plays Klarna here, so a request sent would have extended the due date.
+    order_id, capture_id = _order(klarna_sandbox)
+    before = klarna_sandbox.get_order(order_id)
+    by_option = klarna(klarna_sandbox, "extend", order_id, capture_id, "14", "--provider", "kustom")
+    env = cli_env(klarna_sandbox, provider="KUSTOM")
+    by_env = subprocess.run(
+        [str(SCRIPT), "extend-options", order_id, capture_id, "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    assert (by_option.returncode, by_option.stdout, by_option.stderr) == (
+        2,
+        "",
+        "invalid input (nothing was sent): kustom does not offer extendDueDate (served by "
+        "klarna); nothing was sent\n",
+    )
+    assert by_env.returncode == 2, by_env.stderr
+    assert json.loads(by_env.stdout)["error"] == {
+        "type": "UnsupportedOperationError",
+        "message": "kustom does not offer getOptionsForExtendDueDate (served by klarna); "
+        "nothing was sent",
+        "field": "provider",
+    }
+    assert klarna_sandbox.get_order(order_id) == before
+    wrong = klarna(klarna_sandbox, "get-order", order_id, "--provider", "mars")
+    assert wrong.returncode == 2 and "'mars' is not one of 'klarna', 'kustom'" in wrong.stderr
+
+
 def test_usage_errors_exit_2() -> None:
     assert klarna(None, "refund", "o-1").returncode == 2
     assert klarna(None, "refund", "o-1", "100", "--password", "secret").returncode == 2

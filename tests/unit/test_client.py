@@ -275,7 +275,7 @@ def test_repr_hides_credentials(harness: Harness) -> None:
     text = repr(client)
     assert PASSWORD not in text and USERNAME not in text
     assert re.fullmatch(
-        r"(Async)?KlarnaOrderManagement\(base_url='https://om.test', "
+        r"(Async)?KlarnaOrderManagement\(provider='klarna', base_url='https://om.test', "
         r"max_retries=2, timeout=Timeout\(connect=5.0, read=30.0, write=30.0, "
         r"pool=30.0\)\)",
         text,

@@ -20,14 +20,16 @@ from typing import Any, NoReturn, TypeVar
 import attrs
 import click
 
-from .._constants import ENV_PASSWORD, HOSTS
+from klarna_om_generated.api import PROVIDERS
+
+from .._constants import ENV_PASSWORD, ENV_PROVIDER
 from .._errors import (
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
     InvalidInputError,
 )
-from .._options import Region
+from .._options import REGIONS, Region
 from .._sync_client import KlarnaOrderManagement
 from ._output import say
 
@@ -62,6 +64,7 @@ class Settings:
 
     username: str | None
     password_file: Path | None
+    provider: str | None
     region: Region | None
     playground: bool | None
     base_url: str | None
@@ -84,6 +87,7 @@ class Settings:
         args: dict[str, Any] = {
             "username": self.username,
             "password": self.password(),
+            "provider": self.provider,
             "region": self.region,
             "playground": self.playground,
             "base_url": self.base_url,
@@ -114,7 +118,14 @@ def connection_options(command: F) -> F:
             type=click.Path(exists=True, dir_okay=False, path_type=Path),
             help="File holding the API password (else KLARNA_PASSWORD, else a prompt)",
         ),
-        click.option("--region", type=click.Choice(list(HOSTS)), help="Region [KLARNA_REGION]"),
+        click.option(
+            "--provider",
+            envvar=ENV_PROVIDER,
+            type=click.Choice(PROVIDERS, case_sensitive=False),
+            help="Who serves the calls: klarna, or kustom (the former Klarna Checkout) "
+            f"[{ENV_PROVIDER}; default: klarna]",
+        ),
+        click.option("--region", type=click.Choice(REGIONS), help="Region [KLARNA_REGION]"),
         click.option(
             "--playground/--production",
             default=None,
@@ -221,9 +232,9 @@ def cli() -> None:
     """Klarna Order Management from the command line: refunds, orders, due dates, batches.
 
     Credentials come from KLARNA_USERNAME and KLARNA_PASSWORD (or --username and
-    --password-file, or a prompt); KLARNA_REGION, KLARNA_PLAYGROUND and KLARNA_BASE_URL pick the
-    endpoint. A refund with --reference is named by it: running the same command again never
-    refunds twice.
+    --password-file, or a prompt); KLARNA_PROVIDER (klarna or kustom), KLARNA_REGION,
+    KLARNA_PLAYGROUND and KLARNA_BASE_URL pick the endpoint. A refund with --reference is named
+    by it: running the same command again never refunds twice.
 
     \b
     Exit codes: 0 done; 1 Klarna refused; 2 invalid input (nothing sent); 3 no usable answer

@@ -25,6 +25,7 @@ from ._options import (
     Region,
     authorization,
     check_headers,
+    check_key_environment,
     check_max_response_bytes,
     check_timeout,
     resolve_base_url,
@@ -76,6 +77,7 @@ class BaseClient:
         username: str | None = None,
         password: str | None = None,
         *,
+        api_key: str | None = None,
         provider: Provider | None = None,
         region: Region | None = None,
         playground: bool | None = None,
@@ -85,9 +87,12 @@ class BaseClient:
         retry_policy: RetryPolicy | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        self._authorization = authorization(username, password)  # the one place it is kept
+        # The one place the credentials are kept (a Secret); the key's environment is checked
+        # against the host once it is known.
+        self._authorization, playground_key = authorization(username, password, api_key)
         self.provider = resolve_provider(provider)
         self.base_url = resolve_base_url(self.provider, region, playground, base_url)
+        check_key_environment(playground_key, self.base_url)
         self.max_response_bytes = check_max_response_bytes(max_response_bytes)
         self.timeout = check_timeout(timeout)
         self.retry_policy = retry_policy or RetryPolicy(max_retries=max_retries)

@@ -52,6 +52,10 @@ ENV_REGION = "KLARNA_REGION"
 ENV_PLAYGROUND = "KLARNA_PLAYGROUND"
 ENV_BASE_URL = "KLARNA_BASE_URL"
 ENV_PROVIDER = "KLARNA_PROVIDER"
+ENV_API_KEY = "KLARNA_API_KEY"
+#: How Klarna's API keys begin: a production key, and a playground (test) key.
+LIVE_API_KEY_PREFIX = "klarna_live_"
+TEST_API_KEY_PREFIX = "klarna_test_"
 #: ``debug`` or ``info``: the ``klarna_om`` logger gets a stderr handler at import.
 ENV_LOG = "KLARNA_OM_LOG"
 

@@ -21,13 +21,16 @@ from klarna_om_generated.api import PROVIDERS, SERVERS
 
 from ._constants import (
     DEFAULT_REGION,
+    ENV_API_KEY,
     ENV_BASE_URL,
     ENV_PASSWORD,
     ENV_PLAYGROUND,
     ENV_PROVIDER,
     ENV_REGION,
     ENV_USERNAME,
+    LIVE_API_KEY_PREFIX,
     PROTECTED_HEADERS,
+    TEST_API_KEY_PREFIX,
 )
 from ._errors import InvalidInputError
 from ._secret import Secret
@@ -40,11 +43,94 @@ Provider = Literal["klarna", "kustom"]
 REGIONS: tuple[str, ...] = tuple(dict.fromkeys(s.region for s in SERVERS if s.region))
 #: (provider, region, playground) -> base URL; region "" for a provider with one region.
 _SERVER_URLS = {(s.provider, s.region, s.playground): s.url for s in SERVERS}
+#: Host -> whether it is a playground host, for every host of spec/'s servers.
+_PLAYGROUND_HOSTS = {httpx.URL(s.url).host: s.playground for s in SERVERS}
+#: The portal's username that goes with an API key: a UUID.
+_UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 
 
-def authorization(username: str | None, password: str | None) -> Secret[str]:
-    """The ``Authorization`` value of the credentials given, else of the environment's."""
-    username, password = _credentials(username, password)
+def authorization(
+    username: str | None, password: str | None, api_key: str | None = None
+) -> tuple[Secret[str], bool | None]:
+    """The ``Authorization`` value of the credentials given, else of the environment's.
+
+    One style per client: an API key alone (``Basic <key>``, the key itself), an API key with
+    the portal's UUID username (Basic of ``uuid:key``), or a username and password. A password
+    (or API key) given as an argument leaves the other one's variable unread.
+
+    Returns:
+        The value, and whether the key is a playground key (True), a production key (False),
+        or neither or unknown (None: no API key, or one without Klarna's prefixes).
+    """
+    if api_key is None and password is None:
+        api_key = os.environ.get(ENV_API_KEY) or None
+        password = os.environ.get(ENV_PASSWORD) or None
+        if api_key is not None and password is not None:
+            raise InvalidInputError(
+                f"{ENV_API_KEY} and {ENV_PASSWORD} are both set: one credential style per "
+                "client (unset one of them, or pass api_key= or password=)",
+                field="api_key",
+            )
+    elif api_key is not None and password is not None:
+        raise InvalidInputError(
+            "pass api_key= or password=, not both: one credential style per client",
+            field="api_key",
+        )
+    if username is None:
+        username = os.environ.get(ENV_USERNAME) or None
+    if api_key is None:
+        if username is None and password is None:
+            raise InvalidInputError(
+                f"no Klarna API credentials: pass api_key= (or set {ENV_API_KEY}), or username= "
+                f"and password= (or set {ENV_USERNAME} and {ENV_PASSWORD})",
+                field="api_key",
+            )
+        username, password = _credentials(username, password)
+        return _basic(username, password), None
+    if not isinstance(api_key, str) or not _API_KEY.fullmatch(api_key):
+        raise InvalidInputError(
+            "api_key must be a non-empty str of visible ASCII characters", field="api_key"
+        )
+    kind = (
+        True
+        if api_key.startswith(TEST_API_KEY_PREFIX)
+        else False
+        if api_key.startswith(LIVE_API_KEY_PREFIX)
+        else None
+    )
+    if username is None:
+        return Secret(f"Basic {api_key}"), kind
+    if not isinstance(username, str) or not _UUID.fullmatch(username):
+        raise InvalidInputError(
+            "with an API key, username must be the portal's UUID username, or none (a "
+            f"merchant username such as K123_abc goes with a password; {ENV_USERNAME} counts "
+            "too)",
+            field="username",
+        )
+    return _basic(username, api_key), kind
+
+
+def check_key_environment(playground_key: bool | None, base_url: str) -> None:
+    """Refuse a production key against a playground host of spec/, or the other way round.
+
+    A host that is none of spec/'s servers (the sandbox, a proxy) is not checked: whether it is
+    a playground is not known.
+    """
+    if playground_key is None:
+        return
+    playground_host = _PLAYGROUND_HOSTS.get(httpx.URL(base_url).host)
+    if playground_host is None or playground_host == playground_key:
+        return
+    key, host = ("test", "production") if playground_key else ("live", "playground")
+    raise InvalidInputError(
+        f"api_key is a {key} key (klarna_{key}_...) and the host is a {host} host: use a "
+        f"{'klarna_live_' if playground_key else 'klarna_test_'} key, or "
+        f"{'playground=True' if playground_key else 'playground=False'}",
+        field="api_key",
+    )
+
+
+def _basic(username: str, password: str) -> Secret[str]:
     token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
     return Secret(f"Basic {token}")
 
@@ -142,6 +228,8 @@ def check_timeout(timeout: object) -> httpx.Timeout:
 
 #: RFC 9110: a field name is a token; a value is visible ASCII, spaces and tabs (no CR or LF).
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+#: An API key as it goes into a header: visible ASCII, no space.
+_API_KEY = re.compile(r"[\x21-\x7e]+")
 _HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
 
 

@@ -56,8 +56,14 @@ class KlarnaOrderManagement(BaseClient):
     before anything is sent.
 
     Args:
-        username: Klarna API username (e.g. ``K123456_abcd12345``).
+        username: Klarna API username (e.g. ``K123456_abcd12345``), or with ``api_key`` the
+            portal's UUID username (optional).
         password: Klarna API password; never logged nor shown in a repr.
+        api_key: Klarna API key (``klarna_live_api_...``, ``klarna_test_api_...``), instead of a
+            password: sent as ``Basic <key>``, or with a UUID ``username`` as Basic of
+            ``username:key``; default ``KLARNA_API_KEY``. A live key against a playground host
+            of the provider (or a test key against production) is refused; another
+            ``base_url`` is not checked. Never logged nor shown in a repr.
         provider: ``"klarna"`` (default) or ``"kustom"`` (the former Klarna Checkout, on its
             own hosts and without the extend-due-date operations, which then raise
             ``UnsupportedOperationError`` before sending); default ``KLARNA_PROVIDER``.
@@ -77,8 +83,9 @@ class KlarnaOrderManagement(BaseClient):
         limits: Connection-pool limits of the default transport (``httpx.Limits``).
 
     Raises:
-        InvalidInputError: A setting is invalid, e.g. ``base_url`` with ``user:password@``
-            (no network call is made).
+        InvalidInputError: A setting is invalid, e.g. ``base_url`` with ``user:password@``,
+            no credentials, or two credential styles (``api_key`` and ``password``); no
+            network call is made.
     """
 
     def __init__(
@@ -86,6 +93,7 @@ class KlarnaOrderManagement(BaseClient):
         username: str | None = None,
         password: str | None = None,
         *,
+        api_key: str | None = None,
         provider: Provider | None = None,
         region: Region | None = None,
         playground: bool | None = None,
@@ -100,6 +108,7 @@ class KlarnaOrderManagement(BaseClient):
         super().__init__(
             username,
             password,
+            api_key=api_key,
             provider=provider,
             region=region,
             playground=playground,

@@ -95,6 +95,8 @@ class Sandbox:
             extend-due-date, UUID order ids).
         rate_limit: Requests per second per merchant and category (``RateLimiter``: Klarna's
             429 and ``X-Ratelimit-*`` headers); None (default) for no limit.
+        api_key: An API key also accepted alone, as ``Basic <key>`` (the merchant "api-key");
+            with a UUID username it is a password (``credentials``). None (default): none.
 
     Raises:
         ValueError: An unknown provider, or a rate limit that is not a number above 0.
@@ -109,8 +111,10 @@ class Sandbox:
         idempotency_ttl: float = IDEMPOTENCY_TTL_SECONDS,
         provider: str = DEFAULT_PROVIDER,
         rate_limit: float | None = None,
+        api_key: str | None = None,
     ) -> None:
         self.provider: str = check_provider(provider)
+        self.api_key: str | None = api_key
         self.rate_limit: float | None = rate_limit
         self.idempotency_ttl: float = check_idempotency_ttl(idempotency_ttl)
         self.store = store
@@ -224,6 +228,8 @@ class Sandbox:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "basic":
             return None
+        if self.api_key and hmac.compare_digest(token.strip().encode(), self.api_key.encode()):
+            return "api-key"  # a key alone (Klarna's Basic <key>): one merchant
         try:
             decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
         except (binascii.Error, ValueError):

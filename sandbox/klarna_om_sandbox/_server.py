@@ -30,6 +30,7 @@ def build_sandbox(
     idempotency_ttl: float = IDEMPOTENCY_TTL_SECONDS,
     provider: str = "klarna",
     rate_limit: float | None = None,
+    api_key: str | None = None,
 ) -> Sandbox:
     """A sandbox over an in-memory store, or over the SQLite file ``db``.
 
@@ -37,7 +38,7 @@ def build_sandbox(
     it is above 0 (and at most 100 years). ``provider``: ``"klarna"`` or ``"kustom"`` (no
     extend-due-date, UUID order ids). ``rate_limit``: requests per second per merchant and
     category, answered over it with Klarna's 429 (default None: no limit). A bad value of either
-    raises ValueError.
+    raises ValueError. ``api_key``: a key accepted alone, as ``Basic <key>`` (default None).
     """
     # Checked before the database is opened.
     check_idempotency_ttl(idempotency_ttl)
@@ -51,6 +52,7 @@ def build_sandbox(
         idempotency_ttl=idempotency_ttl,
         provider=provider,
         rate_limit=rate_limit,
+        api_key=api_key,
     )
 
 
@@ -74,6 +76,9 @@ class SandboxServer:
             extend-due-date operations are unknown paths, order ids are UUIDs).
         rate_limit: Requests per second per merchant (Klarna's 429 with ``X-Ratelimit-*``
             headers beyond it); None (default): no limit.
+        api_key: An API key clients may send alone, as Klarna takes it: ``Authorization:
+            Basic <key>`` (e.g. ``"klarna_test_api_sandbox"``); None (default): none. A key with
+            the portal's UUID username is a password: ``extra_credentials={uuid: key}``.
     """
 
     def __init__(
@@ -92,6 +97,7 @@ class SandboxServer:
         tls_client_ca: str | None = None,
         provider: str = "klarna",
         rate_limit: float | None = None,
+        api_key: str | None = None,
     ) -> None:
         if (tls_certfile is None) != (tls_keyfile is None) or (tls_client_ca and not tls_certfile):
             raise ValueError("TLS needs tls_certfile and tls_keyfile (and then tls_client_ca)")
@@ -105,8 +111,10 @@ class SandboxServer:
             idempotency_ttl=idempotency_ttl,
             provider=provider,
             rate_limit=rate_limit,
+            api_key=api_key,
         )
         self.provider: str = provider
+        self.api_key: str | None = api_key
         self.username = username
         self.password = password
         self._host, self._port = host, port

@@ -49,7 +49,17 @@ from tests._support.openapi_check import SpecCheckingTransport, checker
 
 T = TypeVar("T")
 TOKEN = base64.b64encode(f"{USERNAME}:{PASSWORD}".encode()).decode()
-SECRETS = (PASSWORD, TOKEN, f"Basic {TOKEN}")
+#: An API key, sent alone (``Basic <key>``) or with the portal's UUID username.
+API_KEY = "klarna_test_api_c2VjcmV0LWtleS1uZXZlci1sb2dnZWQ"
+UUID_USERNAME = "0b6bd5c8-3c1e-4cb6-9a5e-2d0f5c4b7a11"
+KEY_TOKEN = base64.b64encode(f"{UUID_USERNAME}:{API_KEY}".encode()).decode()
+SECRETS = (PASSWORD, TOKEN, f"Basic {TOKEN}", API_KEY, KEY_TOKEN)
+#: The credential styles, as the clients' keyword arguments.
+CREDENTIALS: dict[str, dict[str, Any]] = {
+    "password": {"username": USERNAME, "password": PASSWORD},
+    "api_key": {"api_key": API_KEY},
+    "uuid+api_key": {"username": UUID_USERNAME, "api_key": API_KEY},
+}
 
 #: Answers ``get_order`` with the id asked for, refunds with 201, and ``GET /__posts`` with the
 #: number of POSTs received; every answer names the client port of its connection.
@@ -652,15 +662,18 @@ def test_the_walk_finds_a_credential_held_in_plain_text() -> None:
     ]
 
 
+@pytest.mark.parametrize("style", sorted(CREDENTIALS))
 @pytest.mark.parametrize("kind", ["default", "limits", "mock"])
-def test_no_attribute_of_a_sync_client_holds_the_credentials(server: str, kind: str) -> None:
+def test_no_attribute_of_a_sync_client_holds_the_credentials(
+    server: str, kind: str, style: str
+) -> None:
     choices: dict[str, dict[str, Any]] = {
         "default": {},
         "limits": {"limits": httpx.Limits(max_connections=2)},
         "mock": {"transport": SpecCheckingTransport(httpx.MockTransport(_orders))},
     }
     options = choices[kind]
-    client = KlarnaOrderManagement(USERNAME, PASSWORD, base_url=server, **options)
+    client = KlarnaOrderManagement(base_url=server, **CREDENTIALS[style], **options)
     child = client.with_options(headers={"X-Team": "refunds"}, max_retries=0)
     spec_checked(client.with_raw_response.get_order("o-1"))
     spec_checked(child.with_raw_response.refund_order("o-1", 100))
@@ -672,10 +685,13 @@ def test_no_attribute_of_a_sync_client_holds_the_credentials(server: str, kind: 
     client.close()
 
 
+@pytest.mark.parametrize("style", sorted(CREDENTIALS))
 @pytest.mark.parametrize("kind", ["default", "aiohttp"])
-def test_no_attribute_of_an_async_client_holds_the_credentials(server: str, kind: str) -> None:
+def test_no_attribute_of_an_async_client_holds_the_credentials(
+    server: str, kind: str, style: str
+) -> None:
     transport = AiohttpTransport() if kind == "aiohttp" else None
-    client = AsyncKlarnaOrderManagement(USERNAME, PASSWORD, base_url=server, transport=transport)
+    client = AsyncKlarnaOrderManagement(base_url=server, transport=transport, **CREDENTIALS[style])
     child = client.with_options(timeout=3)
 
     async def main() -> None:

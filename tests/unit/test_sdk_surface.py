@@ -317,9 +317,9 @@ def test_credentials_and_settings_come_from_the_environment(
     [
         (
             {},
-            "username",
-            "no Klarna API username or password: pass username= and password=, or set "
-            "KLARNA_USERNAME and KLARNA_PASSWORD",
+            "api_key",
+            "no Klarna API credentials: pass api_key= (or set KLARNA_API_KEY), or username= and "
+            "password= (or set KLARNA_USERNAME and KLARNA_PASSWORD)",
         ),
         (
             {"KLARNA_USERNAME": "K-env-user"},

@@ -22,7 +22,7 @@ import click
 
 from klarna_om_generated.api import PROVIDERS
 
-from .._constants import ENV_PASSWORD, ENV_PROVIDER
+from .._constants import ENV_API_KEY, ENV_PASSWORD, ENV_PROVIDER
 from .._errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -64,6 +64,7 @@ class Settings:
 
     username: str | None
     password_file: Path | None
+    api_key_file: Path | None
     provider: str | None
     region: Region | None
     playground: bool | None
@@ -72,21 +73,31 @@ class Settings:
     as_json: bool
 
     def password(self) -> str | None:
-        """From --password-file, else KLARNA_PASSWORD, else a hidden prompt on a terminal."""
+        """From --password-file, else KLARNA_PASSWORD, else a hidden prompt on a terminal.
+
+        No prompt when an API key is given (--api-key-file or KLARNA_API_KEY).
+        """
         if self.password_file is not None:
             return self.password_file.read_text(encoding="utf-8").strip()
-        if os.environ.get(ENV_PASSWORD):
-            return None  # the client reads it
+        if os.environ.get(ENV_PASSWORD) or self.api_key_file or os.environ.get(ENV_API_KEY):
+            return None  # the client reads it, or the API key is the credential
         if sys.stdin.isatty():
             value: str = click.prompt("Klarna API password", hide_input=True)
             return value
         return None  # the client says what is missing
+
+    def api_key(self) -> str | None:
+        """From --api-key-file, else None: the client reads KLARNA_API_KEY (never an option)."""
+        if self.api_key_file is not None:
+            return self.api_key_file.read_text(encoding="utf-8").strip()
+        return None
 
     def client_args(self) -> dict[str, Any]:
         """Arguments for either client (the timeout only when given: 5 s connect stays)."""
         args: dict[str, Any] = {
             "username": self.username,
             "password": self.password(),
+            "api_key": self.api_key(),
             "provider": self.provider,
             "region": self.region,
             "playground": self.playground,
@@ -104,7 +115,9 @@ class Settings:
         """Who sends: the API username, part of every derived idempotency key."""
         if not self.username:
             raise InvalidInputError(
-                "no Klarna API username: pass --username or set KLARNA_USERNAME", field="username"
+                "no Klarna API username: pass --username or set KLARNA_USERNAME (with an API "
+                "key, the portal's UUID username): derived idempotency keys name the merchant",
+                field="username",
             )
         return self.username
 
@@ -112,11 +125,21 @@ class Settings:
 def connection_options(command: F) -> F:
     """The options of every command: credentials, region, base URL, timeout and --json."""
     options = [
-        click.option("--username", envvar="KLARNA_USERNAME", help="API username [KLARNA_USERNAME]"),
+        click.option(
+            "--username",
+            envvar="KLARNA_USERNAME",
+            help="API username; with an API key, the portal's UUID username or none "
+            "[KLARNA_USERNAME]",
+        ),
         click.option(
             "--password-file",
             type=click.Path(exists=True, dir_okay=False, path_type=Path),
             help="File holding the API password (else KLARNA_PASSWORD, else a prompt)",
+        ),
+        click.option(
+            "--api-key-file",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help=f"File holding the API key, instead of a password (else {ENV_API_KEY})",
         ),
         click.option(
             "--provider",
@@ -231,7 +254,8 @@ def retry_command(key: str) -> str:
 def cli() -> None:
     """Klarna Order Management from the command line: refunds, orders, due dates, batches.
 
-    Credentials come from KLARNA_USERNAME and KLARNA_PASSWORD (or --username and
+    Credentials come from KLARNA_API_KEY (or --api-key-file; KLARNA_USERNAME optional, the
+    portal's UUID username), or KLARNA_USERNAME and KLARNA_PASSWORD (or --username and
     --password-file, or a prompt); KLARNA_PROVIDER (klarna or kustom), KLARNA_REGION,
     KLARNA_PLAYGROUND and KLARNA_BASE_URL pick the endpoint. A refund with --reference is named
     by it: running the same command again never refunds twice.

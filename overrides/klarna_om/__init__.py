@@ -122,6 +122,9 @@ if TYPE_CHECKING:
         RateLimitError as RateLimitError,
     )
     from ._errors import (
+        RequestTooLargeError as RequestTooLargeError,
+    )
+    from ._errors import (
         ResponseTooLargeError as ResponseTooLargeError,
     )
     from ._errors import (

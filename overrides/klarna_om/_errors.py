@@ -6,7 +6,8 @@ that are not JSON. Never put credentials, request bodies or raw response bodies 
     KlarnaError
     ├── InvalidInputError (ValueError)        bad input, caught before anything is sent
     │   ├── InvalidRefundError                a refund's amount, order line or return fee is wrong
-    │   └── UnsupportedOperationError         the client's provider does not offer the operation
+    │   ├── UnsupportedOperationError         the client's provider does not offer the operation
+    │   └── RequestTooLargeError              a body or headers over Klarna's request limits
     ├── APIConnectionError                    no response (a write may have been applied)
     │   ├── APITimeoutError                   no response within the time allowed
     │   └── ResponseTooLargeError             a response bigger than max_response_bytes
@@ -92,6 +93,32 @@ class UnsupportedOperationError(InvalidInputError):
         """The client's provider, e.g. ``"kustom"``."""
         self.operation = operation
         """The operation's id in spec/, e.g. ``"extendDueDate"``."""
+
+
+class RequestTooLargeError(InvalidInputError):
+    """The request exceeds one of Klarna's request limits; nothing was sent.
+
+    Klarna accepts a body of 1 MB, 6 KB per header (name and value) and 20 KB for all headers;
+    the client checks each call once, after the checks of its input (a text over its bound is
+    an ``InvalidRefundError`` first).
+
+    An ``InvalidInputError`` (alias ``InvalidRequestError``): the request is refused before
+    sending, like any other invalid input.
+
+    Attributes:
+        limit_name: Which limit: ``"header"`` (one header), ``"headers"`` (all of them) or
+            ``"body"``.
+        size: The request's size for that limit, in bytes.
+        limit: The limit, in bytes.
+    """
+
+    def __init__(
+        self, message: str, *, limit_name: str, size: int, limit: int, field: str | None = None
+    ) -> None:
+        super().__init__(message, field=field)
+        self.limit_name = limit_name
+        self.size = size
+        self.limit = limit
 
 
 #: Deprecated alias of ``InvalidInputError`` (removed in the next release).

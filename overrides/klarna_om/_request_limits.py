@@ -2,8 +2,9 @@
 
 Exists because Klarna refuses a request over its limits (a body over 1 MB with 413, headers over
 6 KB each or 20 KB in all) and a spec cannot bound the headers a caller or an observability agent
-adds. It could be deleted if Klarna stopped limiting requests. It runs on every request, so it
-only sums lengths (no copy, no decoding), and its errors never echo a header's value or the body.
+adds. It could be deleted if Klarna stopped limiting requests. It runs once per call (when the
+request is framed, ``_wire``), not per attempt; it only sums lengths (no copy, no decoding), and
+its errors (``RequestTooLargeError``) never echo a header's value or the body.
 
 Klarna writes "6KB", "20KB" and "1MB" without saying whether a kilobyte is 1,000 or 1,024 bytes.
 The larger reading is checked here (6,144, 20,480 and 1,048,576 bytes): the client must never
@@ -16,8 +17,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ._errors import InvalidInputError
-from ._public import publish
+from ._errors import RequestTooLargeError
 
 #: One header, name and value together, in bytes (Klarna: "6KB").
 MAX_HEADER_BYTES = 6 * 1024
@@ -28,28 +28,6 @@ MAX_BODY_BYTES = 1024 * 1024
 
 #: A header name longer than this is cut in messages (it is the caller's text).
 _SHOWN_NAME = 64
-
-
-class RequestTooLargeError(InvalidInputError):
-    """The request exceeds one of Klarna's request limits; nothing was sent.
-
-    An ``InvalidInputError`` (alias ``InvalidRequestError``): the request is refused before
-    sending, like any other invalid input.
-
-    Attributes:
-        limit_name: Which limit: ``"header"`` (one header), ``"headers"`` (all of them) or
-            ``"body"``.
-        size: The request's size for that limit, in bytes.
-        limit: The limit, in bytes.
-    """
-
-    def __init__(
-        self, message: str, *, limit_name: str, size: int, limit: int, field: str | None = None
-    ) -> None:
-        super().__init__(message, field=field)
-        self.limit_name = limit_name
-        self.size = size
-        self.limit = limit
 
 
 def check_request_limits(
@@ -107,6 +85,3 @@ def _too_large(
         limit=limit,
         field=field,
     )
-
-
-publish(globals())

@@ -19,6 +19,7 @@ from klarna_om_generated.types import RequestParts
 
 from ._constants import USER_AGENT
 from ._errors import APIConnectionError, APITimeoutError
+from ._request_limits import check_request_limits
 from ._secret import Secret
 
 #: A probe path with every kind of character a generated path holds (letters, digits, ``-._~``
@@ -100,7 +101,11 @@ class RequestFraming:
         """The ``httpx.Request`` of ``parts`` (a generated ``build_request``'s).
 
         The operation's header parameters (the idempotency key) come last; the client's extra
-        headers can never name them (``check_headers``).
+        headers can never name them (``check_headers``). Called once per call (every attempt
+        sends this request), it refuses a request over Klarna's limits before anything is sent.
+
+        Raises:
+            RequestTooLargeError: The body or headers are over Klarna's request limits.
         """
         host, common = self._head.reveal()
         items = [host]
@@ -119,10 +124,12 @@ class RequestFraming:
             items.append((b"Content-Type", b"application/json"))
         for name, value in parts.headers.items():
             items.append((name.encode("ascii"), value.encode()))
+        headers = httpx.Headers(items)
+        check_request_limits(parts.method, parts.path, headers, content)
         request = httpx.Request(
             parts.method,
             self._url(parts.path),
-            headers=httpx.Headers(items),
+            headers=headers,
             stream=httpx.ByteStream(content),
             extensions={"timeout": self._timeout},
         )

@@ -1,25 +1,33 @@
 """Klarna's request limits: a request over one is refused before sending, naming the limit.
 
 Every refusal is asserted whole (class, message, fields); no message may carry a header's value
-or the body.
+or the body. The second half runs the clients (sync and async): the check is wired into the
+framing of each call, once per call, and nothing is sent.
 """
 
 from __future__ import annotations
 
 import copy
 import pickle
+from collections.abc import Callable
 
 import httpx
 import pytest
 
-from klarna_om._errors import InvalidInputError, InvalidRequestError, KlarnaError
+import klarna_om._wire
+from klarna_om import (
+    InvalidInputError,
+    InvalidRequestError,
+    KlarnaError,
+    RequestTooLargeError,
+)
 from klarna_om._request_limits import (
     MAX_BODY_BYTES,
     MAX_HEADER_BYTES,
     MAX_HEADERS_BYTES,
-    RequestTooLargeError,
     check_request_limits,
 )
+from tests._support.harness import Harness, Recorder, created, error_response
 
 URL = "https://api.klarna.com/ordermanagement/v1/orders/o-1/refunds"
 CLIENT_HEADERS = {
@@ -159,3 +167,94 @@ def test_the_error_is_an_invalid_input_and_survives_pickling() -> None:
             MAX_BODY_BYTES,
         )
         assert other.field == "body"
+
+
+# --- through the clients ------------------------------------------------------------------------
+
+
+def big_line(i: int) -> dict[str, object]:
+    """An order line within every bound of spec/, about 3.6 KB as JSON."""
+    return {
+        "name": f"{i:04d}" + "n" * 251,
+        "reference": f"{i:04d}" + "r" * 251,
+        "merchant_data": "m" * 1024,
+        "product_url": "https://shop.test/" + "p" * 1000,
+        "image_url": "https://shop.test/" + "i" * 1000,
+        "quantity": 1,
+        "unit_price": 1,
+        "total_amount": 1,
+    }
+
+
+def test_the_error_is_public_and_in_the_error_tree() -> None:
+    import klarna_om
+
+    assert RequestTooLargeError.__module__ == "klarna_om"
+    assert "RequestTooLargeError" in klarna_om.__all__
+    assert RequestTooLargeError.__mro__[1] is InvalidInputError
+
+
+def test_a_huge_description_is_refused_by_its_bound_first(harness: Harness) -> None:
+    rec = Recorder(created())
+    with pytest.raises(InvalidInputError) as info:
+        harness.client(rec).refund_order("o-1", 100, description="d" * (2 * MAX_BODY_BYTES))
+    assert (type(info.value), info.value.field, str(info.value)) == (
+        InvalidInputError,
+        "description",
+        "description is 2097152 characters long, at most 255 are allowed",
+    )
+    assert rec.requests == []
+
+
+def test_a_header_of_7_kb_is_refused_before_sending(harness: Harness) -> None:
+    rec = Recorder(created())
+    client = harness.client(rec).with_options(headers={"X-Trace": "secret-" + "t" * 7 * 1024})
+    calls: list[Callable[[], object]] = [
+        lambda: client.refund_order("o-1", 100),
+        lambda: client.get_order("o-1"),
+    ]
+    for call in calls:
+        with pytest.raises(RequestTooLargeError) as info:
+            call()
+        e = info.value
+        assert (e.limit_name, e.size, e.limit, e.field) == (
+            "header",
+            len("X-Trace") + len("secret-") + 7 * 1024,
+            MAX_HEADER_BYTES,
+            "headers[X-Trace]",
+        )
+        assert "secret" not in str(e) and str(e).endswith("nothing was sent")
+    assert rec.requests == []
+
+
+def test_a_body_over_1_mb_of_order_lines_is_refused_before_sending(harness: Harness) -> None:
+    rec = Recorder(created())
+    lines = [big_line(i) for i in range(400)]
+    with pytest.raises(RequestTooLargeError) as info:
+        harness.client(rec).refund_order("o-1", 400, order_lines=lines, idempotency_key="k-1")
+    e = info.value
+    assert (e.limit_name, e.limit, e.field) == ("body", MAX_BODY_BYTES, "body")
+    assert e.size > MAX_BODY_BYTES
+    assert str(e) == (
+        f"POST /ordermanagement/v1/orders/o-1/refunds: the body is {e.size:,} bytes; Klarna "
+        "accepts 1 MB for the body (1,048,576 bytes); nothing was sent"
+    )
+    assert rec.requests == []
+    # Under the limit, the same kind of lines are sent.
+    harness.client(rec).refund_order("o-1", 200, order_lines=lines[:200])
+    assert len(rec.requests) == 1
+
+
+def test_the_limits_are_checked_once_per_call_not_per_attempt(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked: list[str] = []
+
+    def counting(method: str, url: object, headers: httpx.Headers, body: bytes | None) -> None:
+        checked.append(method)
+        check_request_limits(method, str(url), headers, body)
+
+    monkeypatch.setattr(klarna_om._wire, "check_request_limits", counting)
+    rec = Recorder(error_response(503, "X"), error_response(503, "X"), created())
+    harness.client(rec).refund_order("o-1", 100)
+    assert (len(rec.requests), checked) == (3, ["POST"])

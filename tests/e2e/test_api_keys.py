@@ -104,9 +104,17 @@ def test_the_cli_takes_the_key_from_the_environment_or_a_file_and_never_shows_it
         "invalid input (nothing was sent): KLARNA_API_KEY and KLARNA_PASSWORD are both set: one "
         "credential style per client (unset one of them, or pass api_key= or password=)\n",
     )
+    # A derived key (--reference) names the merchant: with a key alone there is none.
+    unnamed = _run(["refund", order_id, "100", "--reference", "r-9"], env)
+    assert (unnamed.returncode, unnamed.stderr) == (
+        2,
+        "invalid input (nothing was sent): no Klarna API username: pass --username or set "
+        "KLARNA_USERNAME (with an API key, the portal's UUID username): derived idempotency keys "
+        "name the merchant\n",
+    )
     not_an_option = _run(["get-order", order_id, "--api-key", KEY], env)
     assert not_an_option.returncode == 2
-    for done in (by_env, by_file, wrong, mixed, not_an_option):
+    for done in (by_env, by_file, wrong, mixed, unnamed, not_an_option):
         for secret in (KEY, UUID_KEY):
             assert secret not in done.stdout + done.stderr
     help_text = _run(["refund", "--help"], env).stdout

@@ -7,6 +7,9 @@ narrows. Split from ``_app`` so that module keeps the app, auth, idempotency and
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hmac
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -75,3 +78,26 @@ async def http_exception(request: Request, exc: Exception) -> Response:
 async def unexpected(request: Request, exc: Exception) -> Response:
     """Klarna's error body for a bug in the sandbox (a 500 no fault asked for)."""
     return error_response(500, "INTERNAL_SERVER_ERROR", "Unexpected sandbox error.")
+
+
+def authorized(header: str, credentials: Mapping[str, str], api_key: str | None) -> str | None:
+    """The merchant an ``Authorization`` header names, or None when it is wrong or missing.
+
+    Basic ``user:password`` from ``credentials`` (idempotency keys are scoped per credentials),
+    or, when the sandbox has one, an API key alone (Klarna's ``Basic <key>``): merchant
+    ``api-key``.
+    """
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    if api_key and hmac.compare_digest(token.strip().encode(), api_key.encode()):
+        return "api-key"
+    try:
+        decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
+    username, _, password = decoded.partition(":")
+    expected = credentials.get(username)
+    if expected is None or not hmac.compare_digest(expected.encode(), password.encode()):
+        return None
+    return username

@@ -17,10 +17,7 @@ not serve (extend-due-date) are not routed, so they answer like an unknown path 
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import datetime as dt
-import hmac
 import json
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
@@ -36,6 +33,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import _rules
 from ._answers import (
+    authorized,
     bounded,
     check_provider,
     given_id,
@@ -224,21 +222,7 @@ class Sandbox:
         return id_has_format(provider_path_formats(self.provider).get(name), value)
 
     def _authorized(self, request: Request) -> str | None:
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "basic":
-            return None
-        if self.api_key and hmac.compare_digest(token.strip().encode(), self.api_key.encode()):
-            return "api-key"  # a key alone (Klarna's Basic <key>): one merchant
-        try:
-            decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
-        except (binascii.Error, ValueError):
-            return None
-        username, _, password = decoded.partition(":")
-        expected = self.credentials.get(username)
-        if expected is None or not hmac.compare_digest(expected.encode(), password.encode()):
-            return None
-        return username  # idempotency keys are scoped per credentials
+        return authorized(request.headers.get("authorization", ""), self.credentials, self.api_key)
 
     def _build_app(self) -> ASGIApp:
         def klarna(operation: str) -> Callable[[Request], Awaitable[Response]]:

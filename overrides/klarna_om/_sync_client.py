@@ -46,46 +46,39 @@ R = TypeVar("R")
 class KlarnaOrderManagement(BaseClient):
     """Client for Klarna's Order Management API: refunds, orders, release and due dates.
 
-    Every write carries one ``Klarna-Idempotency-Key`` for all its attempts. Every method raises
-    ``APIConnectionError`` when no answer came: a read may be called again, a write retried with
-    the error's ``idempotency_key``. Use the client as a context manager, or close it.
+    Every write carries one ``Klarna-Idempotency-Key`` for all its attempts. With no answer a
+    method raises ``APIConnectionError``: call a read again, retry a write with the error's
+    ``idempotency_key``. Use the client as a context manager, or close it.
 
-    In a child made by ``os.fork()`` the client opens a pool of its own when it made its
-    transport itself or was given an ``AiohttpTransport``, else raises ``ForkedClientError``;
-    an async client used on a second event loop raises ``EventLoopMismatchError``. Both come
-    before anything is sent.
+    After a fork or on a second event loop see ``ForkedClientError``, ``EventLoopMismatchError``.
 
     Args:
         username: Klarna API username (e.g. ``K123456_abcd12345``), or with ``api_key`` the
             portal's UUID username (optional).
         password: Klarna API password; never logged nor shown in a repr.
-        api_key: Klarna API key (``klarna_live_api_...``, ``klarna_test_api_...``), instead of a
-            password: sent as ``Basic <key>``, or with a UUID ``username`` as Basic of
-            ``username:key``; default ``KLARNA_API_KEY``. A live key against a playground host
-            of the provider (or a test key against production) is refused; another
-            ``base_url`` is not checked. Never logged nor shown in a repr.
-        provider: ``"klarna"`` (default) or ``"kustom"`` (the former Klarna Checkout, on its
-            own hosts and without the extend-due-date operations, which then raise
-            ``UnsupportedOperationError`` before sending); default ``KLARNA_PROVIDER``.
+        api_key: Klarna API key (``klarna_live_api_...``, ``klarna_test_api_...``) instead of a
+            password, sent as ``Basic <key>`` (with a UUID ``username``: Basic of
+            ``username:key``); default ``KLARNA_API_KEY``. A live key on a playground host (or a
+            test key on production) is refused. Never logged nor shown in a repr.
+        provider: ``"klarna"`` (default) or ``"kustom"`` (the former Klarna Checkout: its own
+            hosts, no extend-due-date, which raises ``UnsupportedOperationError``); default
+            ``KLARNA_PROVIDER``.
         region: ``"eu"``, ``"na"`` or ``"oc"`` (Kustom has one region: ``"eu"`` or none).
         playground: Use the provider's playground (test) environment.
         base_url: Overrides the provider's host (e.g. the local sandbox; the provider still
-            decides which operations exist); https only, or
-            plain http on a loopback host; no ``user:password@`` (credentials have their own
-            arguments).
+            decides which operations exist); https only, or plain http on a loopback host; no
+            ``user:password@`` (credentials have their own arguments).
         timeout: Per request phase (default: 5 s to connect, 30 s per read/write).
         max_retries: Retries after the first attempt (default 2).
-        transport: The httpx transport underneath the retries (e.g. ``httpx.MockTransport``);
-            pass a retry transport (``RetryTransport``) to choose its policy, sleep and
-            clock yourself. A forked child cannot reopen a transport of yours (see above).
+        transport: The httpx transport under the retries (e.g. ``httpx.MockTransport``), or an
+            ``RetryTransport`` with your policy, sleep and clock.
         retry_policy: Overrides ``max_retries``; its ``total_timeout`` bounds a whole call.
         max_response_bytes: The largest response body read (default 1 MiB).
         limits: Connection-pool limits of the default transport (``httpx.Limits``).
 
     Raises:
-        InvalidInputError: A setting is invalid, e.g. ``base_url`` with ``user:password@``,
-            no credentials, or two credential styles (``api_key`` and ``password``); no
-            network call is made.
+        InvalidInputError: A setting is invalid (e.g. ``base_url`` with ``user:password@``, no
+            credentials, or both ``api_key`` and ``password``); nothing is sent.
     """
 
     def __init__(

@@ -153,6 +153,9 @@ class InProcessSandbox(SandboxServer):
         clock: Seconds since the epoch (injected by tests); ``advance_clock`` moves it forward.
         extra_credentials: More ``{username: password}`` pairs accepted.
         idempotency_ttl: Seconds an idempotency key is honoured (default: Klarna's 24 hours).
+        provider: The provider played, ``klarna`` or ``kustom`` (as ``SandboxServer``).
+        rate_limit: Requests per second per merchant, else no limit (as ``SandboxServer``).
+        api_key: An API key accepted as ``Basic <key>`` (as ``SandboxServer``).
     """
 
     def __init__(
@@ -164,6 +167,9 @@ class InProcessSandbox(SandboxServer):
         clock: Callable[[], float] = time.time,
         extra_credentials: Mapping[str, str] | None = None,
         idempotency_ttl: float = IDEMPOTENCY_TTL_SECONDS,
+        provider: str = "klarna",
+        rate_limit: float | None = None,
+        api_key: str | None = None,
     ) -> None:
         super().__init__(
             db=db,
@@ -172,6 +178,9 @@ class InProcessSandbox(SandboxServer):
             clock=clock,
             extra_credentials=extra_credentials,
             idempotency_ttl=idempotency_ttl,
+            provider=provider,
+            rate_limit=rate_limit,
+            api_key=api_key,
         )
         self.base_url = INPROCESS_BASE_URL
         self._transports: list[InProcessTransport] = []

@@ -24,6 +24,7 @@ def test_the_readme_is_what_a_newcomer_needs() -> None:
         ("python", "run"),
         ("python", "run"),
         ("python", "run"),
+        ("python", "run"),
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -201,7 +202,7 @@ def _entry(row: Row, attempts: int = 0, state: str = "pending") -> Any:
 
 def test_a_version_1_journal_is_migrated_and_keeps_its_keys(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         db.execute(
             "CREATE TABLE rows (line INTEGER PRIMARY KEY, order_id TEXT NOT NULL, reference TEXT"
             " NOT NULL, key TEXT NOT NULL, state TEXT NOT NULL, refund_id TEXT, error TEXT,"
@@ -229,7 +230,7 @@ def test_a_version_1_journal_is_migrated_and_keeps_its_keys(tmp_path: Path) -> N
         ("old-2", rows[1].digest, 200, "pending"),
     ]
     journal.close()
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         assert db.execute("PRAGMA user_version").fetchone() == (2,)
         tables = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert tables == {"refunds"}
@@ -243,7 +244,7 @@ def test_a_version_1_journal_is_migrated_and_keeps_its_keys(tmp_path: Path) -> N
 
 def test_another_sqlite_file_is_not_a_journal(tmp_path: Path) -> None:
     path = tmp_path / "other.sqlite3"
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         db.execute("CREATE TABLE customers (name TEXT)")
     with pytest.raises(JournalError) as info:
         SQLiteJournal(path)

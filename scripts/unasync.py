@@ -46,6 +46,7 @@ SUBS = [
     ("__aenter__", "__enter__"),
     ("__aexit__", "__exit__"),
     ("aclose", "close"),
+    ("acquire_async", "acquire"),
     ("aiter_raw", "iter_raw"),
     ("aread", "read"),
     ("guarded_async", "guarded_sync"),

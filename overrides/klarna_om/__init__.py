@@ -137,6 +137,8 @@ if TYPE_CHECKING:
     from ._money import refund_with_return_fee_body as refund_with_return_fee_body
     from ._money import return_fee_line as return_fee_line
     from ._money import return_fee_tax as return_fee_tax
+    from ._pacer import Pacer as Pacer
+    from ._ratelimit import RateLimit as RateLimit
     from ._results import RawResponse as RawResponse
     from ._results import RefundCreated as RefundCreated
     from ._retry import RetryPolicy as RetryPolicy

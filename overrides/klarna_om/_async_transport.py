@@ -4,8 +4,10 @@ The source of ``_sync_transport.py`` (``scripts/unasync.py`` makes the sync twin
 fails when the committed twin differs). Each attempt gets the configured timeouts clamped to what
 is left of the call's budget, and the body is read here, inside the loop, under a size cap: a
 response cut off mid-body is retried like a drop, and no answer can take more time or memory
-than allowed. The inner transport sits in a ``Connections`` (``_process``): reopened in a forked
-child, bound to one event loop. It must never retry a write that carries no idempotency key.
+than allowed. An optional ``Pacer`` gives each attempt its start slot and hears every answer's
+rate-limit headers. The inner transport sits in a ``Connections`` (``_process``): reopened in a
+forked child, bound to one event loop. It must never retry a write that carries no idempotency
+key.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from ._body import BodyReader
 from ._constants import DEFAULT_MAX_RESPONSE_BYTES
 from ._deadline import CALL_DEADLINE
 from ._errors import InvalidInputError
+from ._pacer import Pacer
 from ._process import Connections
 from ._public import publish
 from ._retry import RetryPolicy
@@ -37,6 +40,8 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         clock: Monotonic seconds (injected by tests).
         jitter: A number in [0, 1) per wait (injected by tests).
         max_response_bytes: The largest body read; a bigger one raises ``ResponseTooLargeError``.
+        pacer: Paces every attempt (the first and each retry) and slows down on what the
+            answers announce; an attempt it cannot start within the call's budget is not sent.
 
     In a child made by ``os.fork()``, an inner transport of klarna_om's own (the default one,
     ``AiohttpTransport``) is opened again, and the parent's is neither used nor closed there;
@@ -53,9 +58,10 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         clock: Callable[[], float] = time.monotonic,
         jitter: Callable[[], float] = random.random,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        pacer: Pacer | None = None,
     ) -> None:
         self._connections = Connections(inner if inner is not None else default_async_transport())
-        self._core = RetryCore(policy or RetryPolicy(), clock, jitter)
+        self._core = RetryCore(policy or RetryPolicy(), clock, jitter, pacer)
         self._sleep = sleep
         self._jitter = jitter
         self.max_response_bytes = max_response_bytes
@@ -69,13 +75,15 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         *,
         policy: RetryPolicy,
         max_response_bytes: int,
+        pacer: Pacer | None = None,
     ) -> AsyncRetryTransport:
         """A client's retry transport: ``transport`` itself if it is one, else one around it.
 
         Without ``transport``, around klarna_om's own inner transport (with ``limits``).
 
         Raises:
-            InvalidInputError: Both ``transport`` and ``limits`` are given.
+            InvalidInputError: Both ``transport`` and ``limits`` are given, or a ``pacer`` and
+                a retry transport (give that transport the pacer).
         """
         if limits is not None:
             if transport is not None:
@@ -85,11 +93,17 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 )
             transport = default_async_transport(limits)
         if isinstance(transport, AsyncRetryTransport):
+            if pacer is not None:
+                raise InvalidInputError(
+                    "max_requests_per_second paces the client's own retry transport: give "
+                    "yours a pacer instead (pacer=Pacer(...))",
+                    field="max_requests_per_second",
+                )
             return transport
-        return cls(transport, policy=policy, max_response_bytes=max_response_bytes)
+        return cls(transport, policy=policy, max_response_bytes=max_response_bytes, pacer=pacer)
 
     def with_policy(self, policy: RetryPolicy) -> AsyncRetryTransport:
-        """A transport with another policy over the same inner transport (and its pool).
+        """A transport with another policy over the same inner transport, pool and pacer.
 
         Closing it leaves the inner transport open: its owner, this transport, closes it.
         """
@@ -100,6 +114,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             clock=self._core.clock,
             jitter=self._jitter,
             max_response_bytes=self.max_response_bytes,
+            pacer=self.pacer,
         )
         child._connections = self._connections  # one pool, one process and loop check
         child._owns_inner = False
@@ -114,6 +129,11 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
     def policy(self) -> RetryPolicy:
         """The retry policy this transport applies."""
         return self._core.policy
+
+    @property
+    def pacer(self) -> Pacer | None:
+        """The pacer every attempt waits for, if any (shared with ``with_policy``'s children)."""
+        return self._core.pacer
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request``, retrying as the policy allows; return the last response."""
@@ -134,10 +154,17 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         started: float,
         deadline: float,
     ) -> httpx.Response:
-        core = self._core
+        core, pacer = self._core, self._core.pacer
         attempt = 0
+        last: httpx.Response | httpx.TransportError | None = None
         while True:
             attempt += 1
+            if pacer is not None:
+                left = deadline - core.clock()
+                if not await pacer.acquire_async(max_wait=left):  # the attempt is not sent
+                    if isinstance(last, httpx.Response):
+                        return last
+                    raise last or core.no_slot(request, left)
             attempt_start = core.clock()
             try:
                 remaining = core.attempt_timeouts(request, timeouts, deadline)
@@ -146,10 +173,12 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 delay = core.delay_after(request, attempt, started, attempt_start, None, exc)
                 if delay is None:
                     raise
+                last = exc
             else:
                 delay = core.delay_after(request, attempt, started, attempt_start, response, None)
                 if delay is None:
                     return response
+                last = response
             await self._sleep(delay)
 
     async def _attempt(

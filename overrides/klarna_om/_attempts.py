@@ -17,6 +17,8 @@ import httpx
 
 from ._constants import IDEMPOTENCY_HEADER, RETRYABLE_STATUSES
 from ._errors import json_object, parse_retry_after
+from ._pacer import Pacer
+from ._ratelimit import RateLimit, wait_for_reset
 from ._retry import RetryPolicy
 
 logger = logging.getLogger("klarna_om")
@@ -50,14 +52,23 @@ def sync_deadline_scope(seconds: float) -> AbstractContextManager[object]:
 
 
 class RetryCore:
-    """What the sync and async transports share: the policy, the clock and the log line."""
+    """What the sync and async transports share: the policy, the clock, the pacer, the log line.
+
+    ``pacer`` (optional) hears every response's rate-limit headers and every 429; the
+    transports ask it for a slot before each attempt.
+    """
 
     def __init__(
-        self, policy: RetryPolicy, clock: Callable[[], float], jitter: Callable[[], float]
+        self,
+        policy: RetryPolicy,
+        clock: Callable[[], float],
+        jitter: Callable[[], float],
+        pacer: Pacer | None = None,
     ) -> None:
         self.policy = policy
         self.clock = clock
         self.jitter = jitter
+        self.pacer = pacer
 
     def delay_after(
         self,
@@ -70,8 +81,23 @@ class RetryCore:
     ) -> float | None:
         now = self.clock()
         _log_attempt(request, attempt, (now - attempt_start) * 1000, response, exception)
-        if response is not None and response.status_code not in RETRYABLE_STATUSES:
-            return None  # the common case, decided without reading headers or drawing jitter
+        retry_after = None
+        if response is not None:
+            status = response.status_code
+            rate_limit = (
+                RateLimit.from_headers(response.headers)
+                if self.pacer is not None or status == 429
+                else None
+            )
+            if self.pacer is not None:
+                self.pacer.observe(rate_limit, rate_limited=status == 429)
+            if status not in RETRYABLE_STATUSES:
+                return None  # the common case, decided without drawing jitter
+            retry_after = parse_retry_after(response.headers)
+            if retry_after is None and status == 429:  # Klarna sends no Retry-After: its reset
+                retry_after = wait_for_reset(
+                    rate_limit, cap=self.policy.max_retry_after, jitter=self.jitter()
+                )
         delay = self.policy.next_delay(
             request.method,
             IDEMPOTENCY_HEADER in request.headers,
@@ -80,7 +106,7 @@ class RetryCore:
             self.jitter(),
             status_code=None if response is None else response.status_code,
             exception=exception,
-            retry_after=None if response is None else parse_retry_after(response.headers),
+            retry_after=retry_after,
         )
         if delay is not None:
             logger.info(
@@ -94,6 +120,17 @@ class RetryCore:
                 request.headers.get(IDEMPOTENCY_HEADER, "-"),
             )
         return delay
+
+    def no_slot(self, request: httpx.Request, wait: float) -> httpx.TimeoutException:
+        """The error of an attempt the pacer could not start within the call's budget.
+
+        A pool timeout: this attempt was never sent.
+        """
+        return httpx.PoolTimeout(
+            f"the pacer's next free slot is further away than the {wait:.2f} s left of the "
+            "call's time budget; the attempt was not sent",
+            request=request,
+        )
 
     def attempt_timeouts(
         self, request: httpx.Request, timeouts: dict[str, float | None], deadline: float

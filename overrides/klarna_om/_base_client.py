@@ -31,6 +31,7 @@ from ._options import (
     resolve_base_url,
     resolve_provider,
 )
+from ._pacer import Pacer, pacer_for
 from ._results import RefundCreated as RefundCreated  # where the CLI imports it from
 from ._retry import RetryPolicy
 from ._validation import check_path_param
@@ -71,6 +72,8 @@ class BaseClient:
     """How failed attempts are retried, and the deadline of a whole call."""
     max_response_bytes: int
     """The largest response body read."""
+    pacer: Pacer | None
+    """What paces every request of this client and its ``with_options`` children, if anything."""
 
     def __init__(
         self,
@@ -86,6 +89,7 @@ class BaseClient:
         max_retries: int = 2,
         retry_policy: RetryPolicy | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_requests_per_second: float | Pacer | None = None,
     ) -> None:
         # The one place the credentials are kept (a Secret); the key's environment is checked
         # against the host once it is known.
@@ -96,6 +100,7 @@ class BaseClient:
         self.max_response_bytes = check_max_response_bytes(max_response_bytes)
         self.timeout = check_timeout(timeout)
         self.retry_policy = retry_policy or RetryPolicy(max_retries=max_retries)
+        self.pacer = pacer_for(max_requests_per_second)
         self._extra_headers: dict[str, str] = {}
 
     def _derived_options(

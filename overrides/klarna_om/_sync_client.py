@@ -30,6 +30,7 @@ from klarna_om_generated.types import Operation, RequestParts
 from ._base_client import BaseClient, Provider, Region, operation, path_args
 from ._constants import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT
 from ._money import OrderLineLike, ReturnFee, check_refund, refund_with_return_fee_body
+from ._pacer import Pacer
 from ._public import publish
 from ._results import RefundCreated, read_result, received, refund_created, request_model
 from ._retry import RetryPolicy
@@ -48,26 +49,23 @@ class KlarnaOrderManagement(BaseClient):
 
     Every write carries one ``Klarna-Idempotency-Key`` for all its attempts. With no answer a
     method raises ``APIConnectionError``: call a read again, retry a write with the error's
-    ``idempotency_key``. Use the client as a context manager, or close it.
-
-    After a fork or on a second event loop see ``ForkedClientError``, ``EventLoopMismatchError``.
+    ``idempotency_key``. Use the client as a context manager, or close it. After a fork or on a
+    second event loop see ``ForkedClientError``, ``EventLoopMismatchError``.
 
     Args:
         username: Klarna API username (e.g. ``K123456_abcd12345``), or with ``api_key`` the
             portal's UUID username (optional).
         password: Klarna API password; never logged nor shown in a repr.
-        api_key: Klarna API key (``klarna_live_api_...``, ``klarna_test_api_...``) instead of a
-            password, sent as ``Basic <key>`` (with a UUID ``username``: Basic of
-            ``username:key``); default ``KLARNA_API_KEY``. A live key on a playground host (or a
-            test key on production) is refused. Never logged nor shown in a repr.
-        provider: ``"klarna"`` (default) or ``"kustom"`` (the former Klarna Checkout: its own
-            hosts, no extend-due-date, which raises ``UnsupportedOperationError``); default
-            ``KLARNA_PROVIDER``.
+        api_key: Klarna API key (``klarna_live_api_...``, ``klarna_test_api_...``; default
+            ``KLARNA_API_KEY``) instead of a password, sent as ``Basic <key>`` (with a UUID
+            ``username``: Basic of ``username:key``). A live key on a playground host (or a test
+            key on production) is refused. Never logged nor shown in a repr.
+        provider: ``"klarna"`` (default; or ``KLARNA_PROVIDER``) or ``"kustom"`` (the former
+            Klarna Checkout: no extend-due-date, which raises ``UnsupportedOperationError``).
         region: ``"eu"``, ``"na"`` or ``"oc"`` (Kustom has one region: ``"eu"`` or none).
         playground: Use the provider's playground (test) environment.
-        base_url: Overrides the provider's host (e.g. the local sandbox; the provider still
-            decides which operations exist); https only, or plain http on a loopback host; no
-            ``user:password@`` (credentials have their own arguments).
+        base_url: Overrides the provider's host (e.g. the sandbox; the provider still decides
+            which operations exist); https, or http on loopback; no ``user:password@``.
         timeout: Per request phase (default: 5 s to connect, 30 s per read/write).
         max_retries: Retries after the first attempt (default 2).
         transport: The httpx transport under the retries (e.g. ``httpx.MockTransport``), or an
@@ -75,6 +73,7 @@ class KlarnaOrderManagement(BaseClient):
         retry_policy: Overrides ``max_retries``; its ``total_timeout`` bounds a whole call.
         max_response_bytes: The largest response body read (default 1 MiB).
         limits: Connection-pool limits of the default transport (``httpx.Limits``).
+        max_requests_per_second: Pace attempts under Klarna's rate limit (or a shared ``Pacer``).
 
     Raises:
         InvalidInputError: A setting is invalid (e.g. ``base_url`` with ``user:password@``, no
@@ -97,6 +96,7 @@ class KlarnaOrderManagement(BaseClient):
         limits: httpx.Limits | None = None,
         retry_policy: RetryPolicy | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_requests_per_second: float | Pacer | None = None,
     ) -> None:
         super().__init__(
             username,
@@ -110,16 +110,20 @@ class KlarnaOrderManagement(BaseClient):
             max_retries=max_retries,
             retry_policy=retry_policy,
             max_response_bytes=max_response_bytes,
+            max_requests_per_second=max_requests_per_second,
         )
-        retrying = RetryTransport.around(
-            transport, limits, policy=self.retry_policy, max_response_bytes=max_response_bytes
+        policy, size = self.retry_policy, max_response_bytes
+        self._connect(
+            RetryTransport.around(
+                transport, limits, policy=policy, max_response_bytes=size, pacer=self.pacer
+            )
         )
-        self.retry_policy: RetryPolicy = retrying.policy
-        self.max_response_bytes: int = retrying.max_response_bytes
-        self._connect(retrying)
 
     def _connect(self, transport: RetryTransport) -> None:
+        """Send through ``transport``; its policy, size cap and pacer are this client's."""
         self._transport = transport
+        self.retry_policy, self.pacer = transport.policy, transport.pacer
+        self.max_response_bytes = transport.max_response_bytes
         self._framing = RequestFraming(
             self.base_url, self._authorization, self._extra_headers, self.timeout.as_dict()
         )
@@ -132,10 +136,10 @@ class KlarnaOrderManagement(BaseClient):
         retry_policy: RetryPolicy | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Self:
-        """A client like this one with some options changed, sharing its connection pool.
+        """A client like this one with some options changed, sharing its pool and pacer.
 
-        Options not given are inherited. Closing the child leaves the pool open; closing this
-        client (the parent) closes it, so close the parent last.
+        Options not given are inherited. Closing the child leaves the pool open: close the
+        parent last.
 
         Args:
             timeout: Per request phase, in seconds or an ``httpx.Timeout``.
@@ -263,13 +267,10 @@ class KlarnaOrderManagement(BaseClient):
         fee is not smaller than the goods; Klarna takes a fee only when one capture covers the
         whole order (else ``PermissionDeniedError``).
         """
-        return self._refund(
-            order_id,
-            refund_with_return_fee_body(
-                order_lines, return_fee, reference=reference, description=description
-            ),
-            idempotency_key,
+        body = refund_with_return_fee_body(
+            order_lines, return_fee, reference=reference, description=description
         )
+        return self._refund(order_id, body, idempotency_key)
 
     def refund_return_fee(
         self,
@@ -283,8 +284,7 @@ class KlarnaOrderManagement(BaseClient):
         """Give a charged return fee back: a new refund of ``amount`` without order lines.
 
         ``amount`` is the fee charged before, in minor units; ``description`` defaults to
-        ``"Return fee refunded"``; the other arguments, the result and the errors are
-        ``refund_order``'s.
+        ``"Return fee refunded"``; the rest is as for ``refund_order``.
         """
         body = self._return_fee_refund_body(amount, reference, description)
         return self._refund(order_id, body, idempotency_key)

@@ -16,6 +16,7 @@ from ._body import BodyReader
 from ._constants import DEFAULT_MAX_RESPONSE_BYTES
 from ._deadline import CALL_DEADLINE
 from ._errors import InvalidInputError
+from ._pacer import Pacer
 from ._process import Connections
 from ._public import publish
 from ._retry import RetryPolicy
@@ -32,6 +33,8 @@ class RetryTransport(httpx.BaseTransport):
         clock: Monotonic seconds (injected by tests).
         jitter: A number in [0, 1) per wait (injected by tests).
         max_response_bytes: The largest body read; a bigger one raises ``ResponseTooLargeError``.
+        pacer: Paces every attempt (the first and each retry) and slows down on what the
+            answers announce; an attempt it cannot start within the call's budget is not sent.
 
     In a child made by ``os.fork()``, an inner transport of klarna_om's own (the default one,
     ``AiohttpTransport``) is opened again, and the parent's is neither used nor closed there;
@@ -48,9 +51,10 @@ class RetryTransport(httpx.BaseTransport):
         clock: Callable[[], float] = time.monotonic,
         jitter: Callable[[], float] = random.random,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        pacer: Pacer | None = None,
     ) -> None:
         self._connections = Connections(inner if inner is not None else default_sync_transport())
-        self._core = RetryCore(policy or RetryPolicy(), clock, jitter)
+        self._core = RetryCore(policy or RetryPolicy(), clock, jitter, pacer)
         self._sleep = sleep
         self._jitter = jitter
         self.max_response_bytes = max_response_bytes
@@ -64,13 +68,15 @@ class RetryTransport(httpx.BaseTransport):
         *,
         policy: RetryPolicy,
         max_response_bytes: int,
+        pacer: Pacer | None = None,
     ) -> RetryTransport:
         """A client's retry transport: ``transport`` itself if it is one, else one around it.
 
         Without ``transport``, around klarna_om's own inner transport (with ``limits``).
 
         Raises:
-            InvalidInputError: Both ``transport`` and ``limits`` are given.
+            InvalidInputError: Both ``transport`` and ``limits`` are given, or a ``pacer`` and
+                a retry transport (give that transport the pacer).
         """
         if limits is not None:
             if transport is not None:
@@ -80,11 +86,17 @@ class RetryTransport(httpx.BaseTransport):
                 )
             transport = default_sync_transport(limits)
         if isinstance(transport, RetryTransport):
+            if pacer is not None:
+                raise InvalidInputError(
+                    "max_requests_per_second paces the client's own retry transport: give "
+                    "yours a pacer instead (pacer=Pacer(...))",
+                    field="max_requests_per_second",
+                )
             return transport
-        return cls(transport, policy=policy, max_response_bytes=max_response_bytes)
+        return cls(transport, policy=policy, max_response_bytes=max_response_bytes, pacer=pacer)
 
     def with_policy(self, policy: RetryPolicy) -> RetryTransport:
-        """A transport with another policy over the same inner transport (and its pool).
+        """A transport with another policy over the same inner transport, pool and pacer.
 
         Closing it leaves the inner transport open: its owner, this transport, closes it.
         """
@@ -95,6 +107,7 @@ class RetryTransport(httpx.BaseTransport):
             clock=self._core.clock,
             jitter=self._jitter,
             max_response_bytes=self.max_response_bytes,
+            pacer=self.pacer,
         )
         child._connections = self._connections  # one pool, one process and loop check
         child._owns_inner = False
@@ -109,6 +122,11 @@ class RetryTransport(httpx.BaseTransport):
     def policy(self) -> RetryPolicy:
         """The retry policy this transport applies."""
         return self._core.policy
+
+    @property
+    def pacer(self) -> Pacer | None:
+        """The pacer every attempt waits for, if any (shared with ``with_policy``'s children)."""
+        return self._core.pacer
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request``, retrying as the policy allows; return the last response."""
@@ -129,10 +147,17 @@ class RetryTransport(httpx.BaseTransport):
         started: float,
         deadline: float,
     ) -> httpx.Response:
-        core = self._core
+        core, pacer = self._core, self._core.pacer
         attempt = 0
+        last: httpx.Response | httpx.TransportError | None = None
         while True:
             attempt += 1
+            if pacer is not None:
+                left = deadline - core.clock()
+                if not pacer.acquire(max_wait=left):  # the attempt is not sent
+                    if isinstance(last, httpx.Response):
+                        return last
+                    raise last or core.no_slot(request, left)
             attempt_start = core.clock()
             try:
                 remaining = core.attempt_timeouts(request, timeouts, deadline)
@@ -141,10 +166,12 @@ class RetryTransport(httpx.BaseTransport):
                 delay = core.delay_after(request, attempt, started, attempt_start, None, exc)
                 if delay is None:
                     raise
+                last = exc
             else:
                 delay = core.delay_after(request, attempt, started, attempt_start, response, None)
                 if delay is None:
                     return response
+                last = response
             self._sleep(delay)
 
     def _attempt(self, request: httpx.Request, deadline: float, remaining: float) -> httpx.Response:

@@ -20,6 +20,7 @@ from klarna_om import (
     AsyncKlarnaOrderManagementWithRawResponse,
     AsyncRetryTransport,
     KlarnaOrderManagement,
+    Pacer,
     RetryPolicy,
     RetryTransport,
 )
@@ -92,13 +93,18 @@ class Harness:
         self._clients: list[Any] = []
 
     def client(
-        self, recorder: Recorder, *, policy: RetryPolicy | None = None, **kwargs: Any
+        self,
+        recorder: Recorder,
+        *,
+        policy: RetryPolicy | None = None,
+        pacer: Pacer | None = None,
+        **kwargs: Any,
     ) -> Any:
         policy = policy or RetryPolicy()
         mock = SpecCheckingTransport(httpx.MockTransport(recorder))
         if self.flavour == "sync":
             transport = RetryTransport(
-                mock, policy=policy, sleep=self.sleeps.append, jitter=lambda: 0.0
+                mock, policy=policy, sleep=self.sleeps.append, jitter=lambda: 0.0, pacer=pacer
             )
             client: Any = KlarnaOrderManagement(
                 USERNAME, PASSWORD, base_url=BASE_URL, transport=transport, **kwargs
@@ -109,7 +115,9 @@ class Harness:
         async def sleep(seconds: float) -> None:
             self.sleeps.append(seconds)
 
-        atransport = AsyncRetryTransport(mock, policy=policy, sleep=sleep, jitter=lambda: 0.0)
+        atransport = AsyncRetryTransport(
+            mock, policy=policy, sleep=sleep, jitter=lambda: 0.0, pacer=pacer
+        )
         aclient = AsyncKlarnaOrderManagement(
             USERNAME, PASSWORD, base_url=BASE_URL, transport=atransport, **kwargs
         )

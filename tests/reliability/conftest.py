@@ -13,6 +13,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         "tests.reliability.test_hostile_servers",
         "tests.reliability.test_batch_crash",
         "tests.reliability.test_fleet_crash",
+        "tests.reliability.test_ratelimit_storm",
     ):
         for line in getattr(sys.modules.get(name), "SUMMARIES", []):
             terminalreporter.write_line(line)

@@ -1,4 +1,4 @@
-"""The command line's parts without a network: CSV validation, journal, token bucket, money."""
+"""The command line's parts without a network: CSV validation, journal, outcomes, money."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from klarna_om import APIConnectionError, APIStatusError
-from klarna_om._cli._batch import TokenBucket, outcome_of
+from klarna_om._cli._batch import outcome_of
 from klarna_om._cli._csvfile import Row, RowError, read_rows
 from klarna_om._cli._journal import Change, JournalError, Plan, SQLiteJournal, plan, summary
 from klarna_om._cli._output import money
@@ -273,36 +273,6 @@ def _answer(status: int, code: str | None = None) -> APIStatusError:
 )
 def test_only_a_refusal_is_final(error: Exception, outcome: tuple[str, str]) -> None:
     assert outcome_of(error) == outcome
-
-
-@pytest.mark.anyio
-async def test_the_bucket_paces_and_slows_down_on_429() -> None:
-    now = [0.0]
-    waits: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        waits.append(round(seconds, 3))
-        now[0] += seconds
-
-    bucket = TokenBucket(10, clock=lambda: now[0], sleep=sleep)
-    for _ in range(3):
-        await bucket.acquire()
-    assert waits == [0.1, 0.1]
-    bucket.slow_down()
-    assert (bucket.rate, bucket.slowdowns) == (5, 1)
-    await bucket.acquire()
-    assert waits[-1] == 0.2
-    now[0] += 6  # a quiet spell: the rate recovers a quarter at a time
-    await bucket.acquire()
-    assert bucket.rate == 6.25
-    for _ in range(10):
-        bucket.slow_down()
-    assert bucket.rate == 1.0
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
 
 
 @pytest.mark.parametrize(

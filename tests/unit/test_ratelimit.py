@@ -367,8 +367,8 @@ def test_after_a_429_no_burst_is_left() -> None:
     assert clock.waits == [0.2, 0.2]  # the burst builds up again only with time
 
 
-def test_it_can_stand_in_for_the_batch_token_bucket() -> None:
-    # The batch's TokenBucket scenario (tests/unit/test_cli_parts.py), through the async API.
+def test_paces_and_slows_down_through_the_async_api() -> None:
+    # What the batch's --rate relies on: spacing, a 429 halving the rate, the slower spacing.
     clock = Clock()
     pacer = pacer_on(clock, 10)
 

@@ -5,7 +5,8 @@ runs. Each row goes out under the key the journal holds for it; a key first sent
 ``reconcile_after`` is not trusted (Klarna forgets keys after 24 hours): the order is read
 first, and the row is marked done when its refund is there, or sent under its next key
 (``_rules``). The journal is written before each send and after each outcome. Sending is async,
-with a concurrency limit and a token bucket that halves its rate on a 429 and recovers slowly.
+with a concurrency limit, paced by the client's ``Pacer`` (every attempt, retries and reads
+included; it slows down on a 429 and on an exhausted ``X-Ratelimit-Remaining``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import contextlib
 import signal
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 import attrs
 import httpx
@@ -23,6 +24,7 @@ import httpx
 from .._async_client import AsyncKlarnaOrderManagement
 from .._async_transport import AsyncRetryTransport
 from .._errors import APIStatusError, AuthenticationError, KlarnaError
+from .._pacer import Pacer
 from .._results import RefundCreated
 from ._csvfile import Row
 from ._journal import TO_SEND, Entry, Identity, Journal, State
@@ -30,74 +32,6 @@ from ._rules import RECONCILE_AFTER, find_refund, key_expired, refund_key
 
 if TYPE_CHECKING:
     from klarna_om_generated.models.order_line import OrderLineInput
-
-
-class TokenBucket:
-    """At most ``rate`` sends per second on average; a 429 halves the rate, which then recovers.
-
-    Args:
-        rate: Requests per second.
-        clock: Monotonic seconds (injected by tests).
-        sleep: Waits (injected by tests).
-    """
-
-    def __init__(
-        self,
-        rate: float,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Any] = asyncio.sleep,
-    ) -> None:
-        self.max_rate = rate
-        self.rate = rate
-        self.capacity = max(1.0, rate / 10)
-        self.tokens = self.capacity
-        self.clock = clock
-        self.sleep = sleep
-        self.updated = clock()
-        self.slowed_at = float("-inf")
-        self.slowdowns = 0
-
-    def _refill(self) -> None:
-        now = self.clock()
-        if now - self.slowed_at > 5 and self.rate < self.max_rate:
-            self.rate = min(self.max_rate, self.rate * 1.25)  # recover a quarter per quiet spell
-            self.slowed_at = now - 4
-        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
-
-    async def acquire(self) -> None:
-        """Wait for a token."""
-        while True:
-            self._refill()
-            if self.tokens >= 1:
-                self.tokens -= 1
-                return
-            await self.sleep((1 - self.tokens) / self.rate)
-
-    def slow_down(self) -> None:
-        """Klarna said 429: halve the rate (not below one request per second)."""
-        self.rate = max(1.0, self.rate / 2)
-        self.tokens = min(self.tokens, 0.0)
-        self.slowed_at = self.clock()
-        self.slowdowns += 1
-
-
-class _Observing(httpx.AsyncBaseTransport):
-    """Tells the bucket about every 429 an attempt gets, retried ones included."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport, bucket: TokenBucket) -> None:
-        self._inner = inner
-        self._bucket = bucket
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self._inner.handle_async_request(request)
-        if response.status_code == 429:
-            self._bucket.slow_down()
-        return response
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
 
 
 def outcome_of(exc: BaseException) -> tuple[State, str]:
@@ -252,14 +186,16 @@ async def settle_row(
     return Settled("done", created.refund_id, None, reconciled, sent)
 
 
-def observed_transport(concurrency: int, bucket: TokenBucket | None) -> AsyncRetryTransport:
-    """The batch's transport: pooled for ``concurrency``, telling ``bucket`` about 429s."""
-    inner: httpx.AsyncBaseTransport = httpx.AsyncHTTPTransport(
+def batch_transport(concurrency: int, pacer: Pacer | None) -> AsyncRetryTransport:
+    """The batch's transport: pooled for ``concurrency``, every attempt paced by ``pacer``."""
+    inner = httpx.AsyncHTTPTransport(
         limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     )
-    if bucket is not None:
-        inner = _Observing(inner, bucket)
-    return AsyncRetryTransport(inner)
+    return AsyncRetryTransport(inner, pacer=pacer)
+
+
+async def _unpaced() -> None:
+    """``settle_row``'s ``pace`` when the transport's pacer paces every attempt."""
 
 
 async def send_rows(
@@ -269,7 +205,7 @@ async def send_rows(
     *,
     sender: Sender,
     concurrency: int,
-    bucket: TokenBucket,
+    pacer: Pacer,
     on_outcome: Callable[[Progress], None],
     stop: asyncio.Event,
 ) -> Progress:
@@ -289,7 +225,7 @@ async def send_rows(
 
     async def one(client: AsyncKlarnaOrderManagement, row: Row, entry: Entry) -> None:
         try:
-            settled = await settle_row(client, row, entry, store, sender, bucket.acquire)
+            settled = await settle_row(client, row, entry, store, sender, _unpaced)
         except Exception as exc:  # a bug: the outcome is unknown, the row is sent again later
             journal.mark_outcome(entry.identity, "unknown", None, type(exc).__name__)
             settled = Settled("unknown", None, type(exc).__name__, sent=True)
@@ -300,7 +236,7 @@ async def send_rows(
             stop.set()
         on_outcome(progress)
 
-    async with client_factory(observed_transport(concurrency, bucket)) as client:
+    async with client_factory(batch_transport(concurrency, pacer)) as client:
         tasks: list[asyncio.Task[None]] = []
         for row, entry in todo:
             await slots.acquire()

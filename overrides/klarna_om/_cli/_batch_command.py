@@ -22,9 +22,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemaini
 from rich.progress import Progress as RichProgress
 
 from .._async_client import AsyncKlarnaOrderManagement
+from .._pacer import Pacer
 from ._app import INTERRUPTED, REFUSED, UNKNOWN, USAGE, Settings, cli, connection_options, handled
 from ._app import usage_error as _usage_error
-from ._batch import Progress, Sender, TokenBucket, keys_for, send_rows, stop_on_signals
+from ._batch import Progress, Sender, keys_for, send_rows, stop_on_signals
 from ._csvfile import Row, read_rows
 from ._files import FileRefusedError, check_report_path, lock_journal, write_report
 from ._fleet_commands import is_database_url, run_batch
@@ -312,7 +313,7 @@ async def _run_batch(
 ) -> tuple[Progress, bool]:
     args = settings.client_args()
     stop = asyncio.Event()
-    bucket = TokenBucket(rate)
+    pacer = Pacer(rate)
     console = Console(stderr=True)
     live = console.is_terminal and not settings.as_json
     bar = RichProgress(
@@ -345,7 +346,7 @@ async def _run_batch(
                 store,
                 sender=sender,
                 concurrency=concurrency,
-                bucket=bucket,
+                pacer=pacer,
                 on_outcome=on_outcome,
                 stop=stop,
             )

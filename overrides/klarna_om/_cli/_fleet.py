@@ -25,7 +25,7 @@ from procrastinate.exceptions import AlreadyEnqueued, ConnectorException
 from psycopg_pool import AsyncConnectionPool
 
 from .._async_client import AsyncKlarnaOrderManagement
-from ._batch import Sender, observed_transport, settle_row
+from ._batch import Sender, batch_transport, settle_row
 from ._pgjournal import LOG, PgJournal, queue_of, retrying
 
 TASK = "klarna_om.refund_row"
@@ -131,7 +131,7 @@ class Fleet:
             return "gone"
         entry, row = found
         if self.client is None:
-            self.client = self.client_factory(observed_transport(self.concurrency, None))
+            self.client = self.client_factory(batch_transport(self.concurrency, None))
         settled = await settle_row(
             self.client, row, entry, self.journal, self.sender, self.journal.pace
         )

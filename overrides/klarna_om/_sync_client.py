@@ -120,10 +120,10 @@ class KlarnaOrderManagement(BaseClient):
         )
 
     def _connect(self, transport: RetryTransport) -> None:
-        """Send through ``transport``; its policy, size cap and pacer are this client's."""
-        self._transport = transport
-        self.retry_policy, self.pacer = transport.policy, transport.pacer
-        self.max_response_bytes = transport.max_response_bytes
+        self._transport = transport  # its policy, size cap and pacer are this client's
+        self.retry_policy: RetryPolicy = transport.policy
+        self.pacer: Pacer | None = transport.pacer
+        self.max_response_bytes: int = transport.max_response_bytes
         self._framing = RequestFraming(
             self.base_url, self._authorization, self._extra_headers, self.timeout.as_dict()
         )

@@ -1,4 +1,4 @@
-"""Following local ``$ref``s in an OpenAPI document, for spec_gate.py and upstream_diff.py."""
+"""Following local ``$ref``s in an OpenAPI document, for spec_gate.py and the upstream diff."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ def test_unpaced_the_storm_is_real() -> None:
     run = storm(200, LIMIT, None)
     SUMMARIES.append(run.line("unpaced"))
     assert run.per_order == {1: 200}  # 0 duplicates, 0 lost
-    assert (run.statuses[201], run.share_429 > 0.2) == (200, True)
+    assert (run.statuses[201], run.share_429 > 0.1) == (200, True)  # 24-37 % measured
 
 
 @pytest.mark.timeout(120)

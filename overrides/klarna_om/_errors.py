@@ -29,18 +29,23 @@ and ``InvalidRefundError`` (the same classes), kept for one release: in stripe-p
 openai-python ``InvalidRequestError`` is the server's 400, and money was not all the second meant.
 
 Every error pickles and deep-copies with its fields (for job queues); the ``request`` and
-``response`` objects are dropped then, because the request carries the credentials.
+``response`` objects are dropped then, because the request carries the credentials. Every call
+error (no response, unreadable success, error status) carries what support asks for, alike:
+``idempotency_key``, ``correlation_id``, ``rate_limit``, ``headers``, ``body`` (``_error_details``).
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
 from ._constants import IDEMPOTENCY_HEADER
+from ._error_details import json_object as json_object  # where _attempts reads it
+from ._error_details import support_details
 from ._public import publish
+from ._ratelimit import RateLimit
 
 #: Attributes never carried into a pickle or a copy: the request holds the credentials.
 _TRANSIENT = ("request", "response")
@@ -131,6 +136,9 @@ class APIConnectionError(KlarnaError):
     """No response arrived (connection failed or dropped) after every allowed attempt.
 
     A write may still have been applied by Klarna: retry it with the same ``idempotency_key``.
+    It has ``APIStatusError``'s support attributes, empty as no response was read (nor kept, for
+    ``ResponseTooLargeError``): ``correlation_id``, ``rate_limit`` and ``body`` are None,
+    ``headers`` is ``{}``.
     """
 
     def __init__(
@@ -143,6 +151,10 @@ class APIConnectionError(KlarnaError):
         super().__init__(message)
         self.request = request
         self.idempotency_key = idempotency_key
+        self.correlation_id: str | None = None
+        self.rate_limit: RateLimit | None = None
+        self.headers: dict[str, str] = {}
+        self.body: str | None = None
 
 
 class APITimeoutError(APIConnectionError):
@@ -173,7 +185,9 @@ class ResponseTooLargeError(APIConnectionError):
 class APIResponseValidationError(KlarnaError):
     """Klarna answered with a success status, but the response cannot be read as documented.
 
-    For a write, the operation was applied: do not send it again with a new key.
+    For a write, the operation was applied: do not send it again with a new key. Its
+    ``correlation_id`` (the ``Klarna-Correlation-Id`` header), ``rate_limit``, ``headers`` and
+    ``body`` are read from ``response`` unless given, as ``APIStatusError``'s.
     """
 
     def __init__(
@@ -184,6 +198,10 @@ class APIResponseValidationError(KlarnaError):
         status_code: int,
         idempotency_key: str | None = None,
         field: str | None = None,
+        correlation_id: str | None = None,
+        rate_limit: RateLimit | None = None,
+        headers: Mapping[str, str] | None = None,
+        body: str | None = None,
     ) -> None:
         super().__init__(message)
         self.response = response
@@ -192,6 +210,11 @@ class APIResponseValidationError(KlarnaError):
         self.idempotency_key = idempotency_key
         self.field = field
         """The JSON path of the unreadable value, e.g. ``refunded_amount``, when known."""
+        found = support_details(response, rate_limit=rate_limit, headers=headers, body=body)
+        self.correlation_id: str | None = correlation_id or found.correlation_id
+        self.rate_limit: RateLimit | None = found.rate_limit
+        self.headers: dict[str, str] = found.headers
+        self.body: str = found.body
 
 
 class EventLoopMismatchError(KlarnaError, RuntimeError):
@@ -221,6 +244,17 @@ class APIStatusError(KlarnaError):
 
     A redirect (3xx) is raised as this class too: the client never follows one, and nothing more
     is known about a write than for any other error status.
+
+    ``rate_limit``, ``headers`` and ``body`` are read from ``response`` unless given (without a
+    response: None, ``{}``, ``""``); ``str()`` and ``repr()`` never show a header or the body.
+
+    Attributes:
+        rate_limit: What the response announced of the rate limit (``RateLimit``), or None.
+        headers: The response headers, names lower-cased, without ``Authorization``,
+            ``Proxy-Authorization``, ``Cookie``, ``Set-Cookie``, values cleaned of credentials;
+            at most 64, each cut at 1024 characters.
+        body: The response body as text, credentials and a JSON body's customer data masked
+            (``***``), cut at 8192 characters (then ending in ``...[cut: N bytes in all]``).
     """
 
     def __init__(
@@ -233,6 +267,9 @@ class APIStatusError(KlarnaError):
         correlation_id: str | None,
         idempotency_key: str | None,
         retry_after: float | None = None,
+        rate_limit: RateLimit | None = None,
+        headers: Mapping[str, str] | None = None,
+        body: str | None = None,
     ) -> None:
         self.response = response
         """The HTTP response (None after pickling)."""
@@ -243,6 +280,10 @@ class APIStatusError(KlarnaError):
         self.idempotency_key = idempotency_key
         self.retry_after = retry_after
         """Seconds the server asked to wait (``Retry-After``), if it said."""
+        found = support_details(response, rate_limit=rate_limit, headers=headers, body=body)
+        self.rate_limit: RateLimit | None = found.rate_limit
+        self.headers: dict[str, str] = found.headers
+        self.body: str = found.body
         super().__init__(self._message())
 
     def _message(self) -> str:
@@ -346,15 +387,6 @@ def status_error(response: httpx.Response) -> APIStatusError:
         idempotency_key=response.request.headers.get(IDEMPOTENCY_HEADER),
         retry_after=parse_retry_after(response.headers),
     )
-
-
-def json_object(content: bytes) -> dict[str, Any]:
-    """``content`` parsed as a JSON object, or ``{}`` for anything else; never raises."""
-    try:
-        body = json.loads(content)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return {}
-    return body if isinstance(body, dict) else {}
 
 
 def _describe_body(response: httpx.Response) -> str:

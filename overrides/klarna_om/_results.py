@@ -21,8 +21,10 @@ import httpx
 from klarna_om_generated.types import Operation, SchemaError, json_type, model_repr
 
 from ._constants import IDEMPOTENCY_HEADER
+from ._error_details import correlation_id_of
 from ._errors import APIResponseValidationError, InvalidInputError, status_error
 from ._public import publish
+from ._ratelimit import RateLimit
 from ._validation import check_idempotency_key
 
 T = TypeVar("T")
@@ -132,7 +134,8 @@ class RawResponse(Generic[T]):
     """A call's HTTP response beside its result, from ``client.with_raw_response.<method>``.
 
     ``parse()`` returns exactly what the plain method returns; errors are raised by the call
-    itself, as the plain method raises them.
+    itself, as the plain method raises them. ``idempotency_key``, ``correlation_id`` and
+    ``rate_limit`` are what support asks for, as on every error.
     """
 
     __slots__ = ("_result", "http_response")
@@ -159,6 +162,16 @@ class RawResponse(Generic[T]):
         """The ``Klarna-Idempotency-Key`` the write carried; None for a read."""
         key: str | None = self.http_response.request.headers.get(IDEMPOTENCY_HEADER)
         return key
+
+    @property
+    def correlation_id(self) -> str | None:
+        """The ``Klarna-Correlation-Id`` header, or None (outside 2xx: the error body's first)."""
+        return correlation_id_of(self.http_response)
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        """What the response announced of the merchant's rate limit; None if it said nothing."""
+        return RateLimit.from_headers(self.http_response.headers)
 
     def parse(self) -> T:
         """The result, exactly as the plain method returns it."""

@@ -16,7 +16,8 @@ from contextlib import AbstractContextManager
 import httpx
 
 from ._constants import IDEMPOTENCY_HEADER, RETRYABLE_STATUSES
-from ._errors import json_object, parse_retry_after
+from ._error_details import json_object
+from ._errors import parse_retry_after
 from ._pacer import Pacer
 from ._ratelimit import RateLimit, wait_for_reset
 from ._retry import RetryPolicy

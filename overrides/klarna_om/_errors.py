@@ -42,8 +42,7 @@ from typing import Any
 import httpx
 
 from ._constants import IDEMPOTENCY_HEADER
-from ._error_details import json_object as json_object  # where _attempts reads it
-from ._error_details import support_details
+from ._error_details import clean_text, json_object, request_secrets, support_details
 from ._public import publish
 from ._ratelimit import RateLimit
 
@@ -378,11 +377,12 @@ def status_error(response: httpx.Response) -> APIStatusError:
         single = body.get("error_message")
         messages = [single] if isinstance(single, str) else []
     correlation_id = body.get("correlation_id") or response.headers.get("klarna-correlation-id")
+    secrets = request_secrets(response)  # a server may echo them: never in a message
     return cls(
         response=response,
         status_code=status,
-        error_code=error_code if isinstance(error_code, str) else None,
-        error_messages=[m for m in messages if isinstance(m, str)],
+        error_code=clean_text(error_code, secrets) if isinstance(error_code, str) else None,
+        error_messages=[clean_text(m, secrets) for m in messages if isinstance(m, str)],
         correlation_id=correlation_id if isinstance(correlation_id, str) else None,
         idempotency_key=response.request.headers.get(IDEMPOTENCY_HEADER),
         retry_after=parse_retry_after(response.headers),

@@ -480,3 +480,30 @@ def test_errors_built_directly_keep_working_with_empty_or_given_details() -> Non
         (RateLimitError, "k-1", None, None, {}, ""),
         (APIResponseValidationError, None, "c-1", RateLimit(remaining=1), {"x-a": "1"}, "b"),
     )
+
+
+@pytest.mark.parametrize(
+    ("credentials", "echoed"),
+    [
+        pytest.param({}, PASSWORD, id="password"),
+        pytest.param({}, TOKEN, id="basic-token"),
+        pytest.param({"api_key": API_KEY}, API_KEY, id="api-key"),
+    ],
+)
+def test_credentials_echoed_in_klarnas_messages_never_reach_the_message(
+    credentials: dict[str, str], echoed: str
+) -> None:
+    content = json.dumps(
+        {
+            "error_code": "BAD_CREDENTIALS",
+            "error_messages": [f"you sent {echoed}", "try again"],
+            "correlation_id": "cid-9",
+        }
+    )
+    err = _status_error(_answer(401, content.encode(), JSON), **credentials)
+    assert (str(err), err.error_messages) == (
+        "401 BAD_CREDENTIALS correlation_id=cid-9: you sent ***; try again (idempotency_key=k-1)",
+        ["you sent ***", "try again"],
+    )
+    for kept in (pickle.dumps(err), repr(vars(err)).encode(), str(err).encode()):
+        assert echoed.encode() not in kept

@@ -40,8 +40,10 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         clock: Monotonic seconds (injected by tests).
         jitter: A number in [0, 1) per wait (injected by tests).
         max_response_bytes: The largest body read; a bigger one raises ``ResponseTooLargeError``.
-        pacer: Paces every attempt (the first and each retry) and slows down on what the
-            answers announce; an attempt it cannot start within the call's budget is not sent.
+        pacer: Paces every attempt and slows down on what the answers announce. The first
+            attempt waits for its slot before the call's budget starts; a retry whose slot
+            leaves it under ``RETRY_SLOT_MARGIN`` seconds of the budget is not sent (the call
+            ends with the answer before it).
 
     In a child made by ``os.fork()``, an inner transport of klarna_om's own (the default one,
     ``AiohttpTransport``) is opened again, and the parent's is neither used nor closed there;
@@ -136,7 +138,12 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         return self._core.pacer
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Send ``request``, retrying as the policy allows; return the last response."""
+        """Send ``request``, retrying as the policy allows; return the last response.
+
+        With a pacer, the first attempt waits for its slot before the call's budget starts.
+        """
+        if self._core.pacer is not None:
+            await self._core.pacer.acquire_async()
         started = self._core.clock()
         deadline = started + self.policy.total_timeout
         timeouts = dict(request.extensions.get("timeout") or {})
@@ -156,15 +163,9 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
     ) -> httpx.Response:
         core, pacer = self._core, self._core.pacer
         attempt = 0
-        last: httpx.Response | httpx.TransportError | None = None
+        last: httpx.Response | httpx.TransportError
         while True:
             attempt += 1
-            if pacer is not None:
-                left = deadline - core.clock()
-                if not await pacer.acquire_async(max_wait=left):  # the attempt is not sent
-                    if isinstance(last, httpx.Response):
-                        return last
-                    raise last or core.no_slot(request, left)
             attempt_start = core.clock()
             try:
                 remaining = core.attempt_timeouts(request, timeouts, deadline)
@@ -180,6 +181,12 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                     return response
                 last = response
             await self._sleep(delay)
+            if pacer is not None and not await pacer.acquire_async(
+                max_wait=core.retry_slot_wait(deadline)
+            ):  # no slot that leaves the retry time to run: it is not sent
+                if isinstance(last, httpx.Response):
+                    return last
+                raise last
 
     async def _attempt(
         self, request: httpx.Request, deadline: float, remaining: float

@@ -23,6 +23,8 @@ from ._ratelimit import RateLimit, wait_for_reset
 from ._retry import RetryPolicy
 
 logger = logging.getLogger("klarna_om")
+#: A paced retry starts only with at least this many seconds of the call's budget left to run.
+RETRY_SLOT_MARGIN = 1.0
 
 
 async def async_sleep(seconds: float) -> None:
@@ -96,9 +98,7 @@ class RetryCore:
                 return None  # the common case, decided without drawing jitter
             retry_after = parse_retry_after(response.headers)
             if retry_after is None and status == 429:  # Klarna sends no Retry-After: its reset
-                retry_after = wait_for_reset(
-                    rate_limit, cap=self.policy.max_retry_after, jitter=self.jitter()
-                )
+                retry_after = self._reset_wait(rate_limit)
         delay = self.policy.next_delay(
             request.method,
             IDEMPOTENCY_HEADER in request.headers,
@@ -122,16 +122,19 @@ class RetryCore:
             )
         return delay
 
-    def no_slot(self, request: httpx.Request, wait: float) -> httpx.TimeoutException:
-        """The error of an attempt the pacer could not start within the call's budget.
+    def _reset_wait(self, rate_limit: RateLimit | None) -> float | None:
+        """A 429's wait for its announced reset; a reset past ``max_retry_after`` stops retrying.
 
-        A pool timeout: this attempt was never sent.
+        As a long ``Retry-After`` does: retrying before the reset would only be refused again.
         """
-        return httpx.PoolTimeout(
-            f"the pacer's next free slot is further away than the {wait:.2f} s left of the "
-            "call's time budget; the attempt was not sent",
-            request=request,
-        )
+        reset = None if rate_limit is None else rate_limit.reset
+        if reset is not None and reset > self.policy.max_retry_after:
+            return reset  # the policy refuses to wait that long
+        return wait_for_reset(rate_limit, cap=self.policy.max_retry_after, jitter=self.jitter())
+
+    def retry_slot_wait(self, deadline: float) -> float:
+        """The longest a paced retry may wait for its slot: it keeps ``RETRY_SLOT_MARGIN`` s."""
+        return deadline - self.clock() - RETRY_SLOT_MARGIN
 
     def attempt_timeouts(
         self, request: httpx.Request, timeouts: dict[str, float | None], deadline: float

@@ -8,6 +8,7 @@ its lock while it sleeps.
 
 from __future__ import annotations
 
+import heapq
 import math
 import os
 import threading
@@ -45,8 +46,9 @@ class Pacer:
     One object for a client, its ``with_options`` children, its threads and its asyncio (or
     trio) tasks. Each ``acquire`` reserves the next free slot under a lock, and sleeps until
     then outside it: requests start exactly ``1 / rate`` seconds apart, after an initial
-    ``burst``. A reserved slot is used even when its waiter is cancelled (a lost slot, never an
-    extra request).
+    ``burst``. The slot of a waiter that is cancelled (or interrupted) is given back, and the
+    next request to reserve one takes it if it has not passed: never an extra request, and no
+    queue of phantom reservations after a burst of abandoned calls.
 
     It slows down on what responses say (``observe``): no slot before an announced reset once
     ``remaining`` is 0 or on a 429, and a 429 halves the rate (not below ``min_rate``); the
@@ -95,6 +97,7 @@ class Pacer:
         self._slowed_at = -math.inf
         self._next = -math.inf  # the theoretical start of the next request (GCRA's TAT)
         self._paused_until = -math.inf
+        self._freed: list[float] = []  # slots given back by cancelled waiters (a heap)
         _PACERS.add(self)
 
     def __repr__(self) -> str:
@@ -116,11 +119,16 @@ class Pacer:
         Returns:
             True once the request may start; False when it would wait longer than ``max_wait``.
         """
-        wait = self._reserve(max_wait)
-        if wait is None:
+        reserved = self._reserve(max_wait)
+        if reserved is None:
             return False
+        wait, slot = reserved
         if wait > 0:
-            self._sleep(wait)
+            try:
+                self._sleep(wait)
+            except BaseException:  # interrupted: the request will not start at its slot
+                self._give_back(slot)
+                raise
         return True
 
     async def acquire_async(self, *, max_wait: float | None = None) -> bool:
@@ -132,11 +140,16 @@ class Pacer:
         Returns:
             As for ``acquire``.
         """
-        wait = self._reserve(max_wait)
-        if wait is None:
+        reserved = self._reserve(max_wait)
+        if reserved is None:
             return False
+        wait, slot = reserved
         if wait > 0:
-            await self._async_sleep(wait)
+            try:
+                await self._async_sleep(wait)
+            except BaseException:  # cancelled: the request will not start at its slot
+                self._give_back(slot)
+                raise
         return True
 
     def observe(self, rate_limit: RateLimit | None, *, rate_limited: bool = False) -> None:
@@ -170,6 +183,7 @@ class Pacer:
             self._slowed_at = now
             self.slowdowns += self._rate < current
             self._next = max(self._next, now + self.burst / self._rate)
+            self._freed.clear()  # spaced for the old rate
 
     def _current_rate(self, now: float) -> float:
         """The rate at ``now``, recovered for the quiet seconds since the last slowdown."""
@@ -179,22 +193,35 @@ class Pacer:
             self._rate = min(self.max_rate, self._slowed_rate * RECOVERY_FACTOR**steps)
         return self._rate
 
-    def _reserve(self, max_wait: float | None) -> float | None:
-        """Reserve the next slot; the seconds until it, or None (nothing reserved) past max_wait.
+    def _reserve(self, max_wait: float | None) -> tuple[float, float] | None:
+        """Reserve the next slot: the seconds until it and its time; None (nothing) past max_wait.
 
-        The generic cell rate algorithm: a token bucket of ``burst`` kept as one time.
+        The generic cell rate algorithm: a token bucket of ``burst`` kept as one time. A slot
+        given back that has not passed (nor falls in a pause) is taken first.
         """
         with self._lock:
             now = self._clock()
             interval = 1.0 / self._current_rate(now)
             earliest = max(now, self._paused_until)
+            while self._freed and self._freed[0] < earliest:
+                heapq.heappop(self._freed)  # passed, or inside a pause: gone
+            if self._freed:
+                wait = self._freed[0] - now
+                if max_wait is not None and wait > max_wait:
+                    return None
+                return wait, heapq.heappop(self._freed)
             due = max(self._next, earliest)
             slot = max(earliest, due - (self.burst - 1) * interval)
             wait = slot - now
             if max_wait is not None and wait > max_wait:
                 return None
             self._next = due + interval
-            return wait
+            return wait, slot
+
+    def _give_back(self, slot: float) -> None:
+        """A cancelled waiter's slot, for the next request to reserve one."""
+        with self._lock:
+            heapq.heappush(self._freed, slot)
 
 
 def pacer_for(setting: float | Pacer | None) -> Pacer | None:

@@ -14,7 +14,6 @@ import httpx
 import pytest
 
 from klarna_om import (
-    APITimeoutError,
     AsyncKlarnaOrderManagement,
     AsyncRetryTransport,
     InvalidInputError,
@@ -67,7 +66,7 @@ def order(**headers: str) -> httpx.Response:
     [
         pytest.param(limited("2"), [2.0], id="the-announced-reset"),
         pytest.param(limited("0.25"), [0.25], id="a-fractional-reset"),
-        pytest.param(limited("45"), [30.0], id="capped-at-max-retry-after"),
+        pytest.param(limited("29.9"), [29.9], id="just-under-max-retry-after"),
         pytest.param(limited("2", **{"Retry-After": "7"}), [7.0], id="retry-after-wins"),
         pytest.param(limited(None), [0.5], id="no-reset-backs-off-as-usual"),
         pytest.param(limited("garbage"), [0.5], id="an-unreadable-reset-backs-off"),
@@ -86,17 +85,36 @@ def test_a_retried_answer_waits(
     assert (result.refund_id, harness.sleeps, len(set(rec.keys))) == ("r-1", expected_sleeps, 1)
 
 
-@pytest.mark.parametrize(("jitter", "expected"), [(0.0, 2.0), (0.5, 2.2), (0.99, 2.396)])
-def test_the_reset_wait_is_jittered_later_never_earlier(jitter: float, expected: float) -> None:
+@pytest.mark.parametrize(
+    ("reset", "jitter", "expected"),
+    [("2", 0.0, 2.0), ("2", 0.5, 2.2), ("2", 0.99, 2.396), ("29", 0.99, 30.0)],
+    ids=["no-jitter", "half", "most", "capped-at-max-retry-after"],
+)
+def test_the_reset_wait_is_jittered_later_never_earlier(
+    reset: str, jitter: float, expected: float
+) -> None:
     sleeps: list[float] = []
     transport = RetryTransport(
-        httpx.MockTransport(Recorder(limited("2"), order())),
+        httpx.MockTransport(Recorder(limited(reset), order())),
         sleep=sleeps.append,
         jitter=lambda: jitter,
     )
     with KlarnaOrderManagement(USERNAME, PASSWORD, base_url=BASE_URL, transport=transport) as c:
         assert c.get_order("o-1").order_id == "o-1"
     assert sleeps == [pytest.approx(expected)]
+
+
+def test_a_reset_past_max_retry_after_stops_retrying_as_a_long_retry_after_does(
+    harness: Harness,
+) -> None:
+    rec = Recorder(limited("45"), created())
+    with pytest.raises(RateLimitError) as info:
+        harness.client(rec).refund_order("o-1", 100)
+    assert (len(rec.requests), harness.sleeps, info.value.rate_limit) == (
+        1,
+        [],
+        RateLimit(limit=40, remaining=0, reset=45.0, window=1.0),
+    )
 
 
 def test_a_reset_past_the_deadline_stops_retrying(harness: Harness) -> None:
@@ -152,38 +170,44 @@ def test_a_429_halves_the_pacers_rate(harness: Harness) -> None:
     assert (pacer.rate, pacer.slowdowns, harness.sleeps) == (5.0, 1, [1.0])
 
 
-def test_no_slot_within_the_budget_sends_nothing(harness: Harness) -> None:
+def test_the_first_attempt_waits_for_its_slot_outside_the_calls_budget(
+    harness: Harness,
+) -> None:
+    # A bulk job queues on the pacer: a long wait for the first slot is no timeout.
     clock = Clock()
     pacer = pacer_on(clock, 10)
     pacer.observe(RateLimit(remaining=0, reset=50.0))  # paused for 50 s
     rec = Recorder(created())
     client = harness.client(rec, policy=RetryPolicy(total_timeout=20), pacer=pacer)
-    with pytest.raises(APITimeoutError) as info:
-        client.refund_order("o-1", 100, idempotency_key="k-1")
-    cause = info.value.__cause__
-    assert (rec.requests, clock.waits, type(cause), info.value.idempotency_key) == (
-        [],
-        [],
-        httpx.PoolTimeout,
-        "k-1",
-    )
-    assert str(cause).startswith("the pacer's next free slot is further away than the ")
-    assert str(cause).endswith(" s left of the call's time budget; the attempt was not sent")
+    result = client.refund_order("o-1", 100, idempotency_key="k-1")
+    assert (result.idempotency_key, len(rec.requests), clock.waits) == ("k-1", 1, [50.0])
 
 
-def test_no_slot_for_a_retry_gives_the_last_answer(harness: Harness) -> None:
+@pytest.mark.parametrize(
+    ("total_timeout", "requests", "pacer_waits"),
+    [
+        pytest.param(21.5, 2, [20.0], id="the-slot-leaves-a-second-to-run"),
+        pytest.param(20.5, 1, [], id="no-slot-that-leaves-a-second"),
+    ],
+)
+def test_a_paced_retry_is_sent_only_with_a_second_of_the_budget_left(
+    harness: Harness, total_timeout: float, requests: int, pacer_waits: list[float]
+) -> None:
     clock = Clock()
     pacer = pacer_on(clock, 10)
-    rec = Recorder(limited("60"), created())
-    client = harness.client(rec, policy=RetryPolicy(total_timeout=45), pacer=pacer)
+    rec = Recorder(limited("20"), limited("20"))
+    policy = RetryPolicy(max_retries=1, total_timeout=total_timeout)
+    client = harness.client(rec, policy=policy, pacer=pacer)
     with pytest.raises(RateLimitError) as info:
         client.refund_order("o-1", 100)
-    # the 429 paused the pacer for 60 s; the retry waited 30 s (the cap) and found no slot
-    expected = (1, [30.0], 429, RateLimit(limit=40, remaining=0, reset=60.0, window=1.0))
-    response = info.value.response
-    assert response is not None
-    actual = (len(rec.requests), harness.sleeps, info.value.status_code)
-    assert (*actual, RateLimit.from_headers(response.headers)) == expected
+    # The 429 paused the pacer for its reset (20 s) and the retry waited as long (harness
+    # sleeps take no time): the retry's slot was then 20 s away on the pacer's clock.
+    assert (len(rec.requests), clock.waits, info.value.status_code, len(set(rec.keys))) == (
+        requests,
+        pacer_waits,
+        429,
+        1,
+    )
 
 
 # --- the client setting ---

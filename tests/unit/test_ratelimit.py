@@ -240,7 +240,8 @@ def test_reservations_queue_in_order() -> None:
     # Slots are reserved before sleeping: three callers at once get 0, 0.1 and 0.2 s.
     clock = Clock()
     pacer = pacer_on(clock, 10)
-    assert [pacer._reserve(None) for _ in range(3)] == pytest.approx([0.0, 0.1, 0.2])
+    waits = [reserved[0] for reserved in (pacer._reserve(None) for _ in range(3)) if reserved]
+    assert waits == pytest.approx([0.0, 0.1, 0.2])
 
 
 def test_max_wait_gives_up_without_reserving() -> None:
@@ -421,6 +422,67 @@ def test_pacer_for_a_client_setting() -> None:
     with pytest.raises(InvalidInputError) as caught:
         pacer_for(0)
     assert caught.value.field == "max_requests_per_second"
+
+
+class Interrupted(Exception):
+    """What a cancelled or interrupted sleep raises in these tests."""
+
+
+def test_an_interrupted_waiter_gives_its_slot_back_to_the_next_request() -> None:
+    clock = Clock()
+    pacer = pacer_on(clock, 1)
+
+    def interrupted(seconds: float) -> None:
+        raise Interrupted
+
+    assert pacer.acquire()  # the slot now: no wait
+    pacer._sleep = interrupted
+    with pytest.raises(Interrupted):
+        pacer.acquire()  # reserved the slot in 1 s, then interrupted
+    pacer._sleep = clock.sleep
+    assert [pacer.acquire(), pacer.acquire()] == [True, True]
+    assert clock.waits == [1.0, 1.0]  # the given-back slot, then the next: no phantom one
+
+
+def test_a_given_back_slot_that_has_passed_is_not_used() -> None:
+    clock = Clock()
+    pacer = pacer_on(clock, 1)
+
+    async def cancelled(seconds: float) -> None:
+        raise asyncio.CancelledError
+
+    assert pacer.acquire()
+    pacer._async_sleep = cancelled
+    with pytest.raises(asyncio.CancelledError):
+        asyncio.run(pacer.acquire_async())  # slot at +1 s given back
+    clock.now += 5  # it has passed: a request now starts at once, and the next 1 s later
+    assert [pacer.acquire(), pacer.acquire()] == [True, True]
+    assert clock.waits == [1.0]
+
+
+def test_a_slowdown_forgets_given_back_slots() -> None:
+    clock = Clock()
+    pacer = pacer_on(clock, 10)
+    pacer._give_back(clock.now + 0.05)
+    pacer.slow_down()  # 5 per second now: a slot spaced for 10 per second is too early
+    pacer.acquire()
+    assert clock.waits == [0.2]
+
+
+def test_a_real_cancelled_task_gives_its_slot_back() -> None:
+    # The scenario of abandoned calls (asyncio.wait_for) on real time: without the slot given
+    # back, the next request would wait 2 slots (1 s); with it, one (0.5 s).
+    pacer = Pacer(2)
+
+    async def main() -> tuple[bool, bool]:
+        assert await pacer.acquire_async()
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(pacer.acquire_async(), 0.05)
+        started = time.monotonic()
+        got = await pacer.acquire_async(max_wait=0.6)
+        return got, time.monotonic() - started < 0.55
+
+    assert asyncio.run(main()) == (True, True)
 
 
 def test_a_forked_child_gets_a_fresh_lock() -> None:

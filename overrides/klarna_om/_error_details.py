@@ -3,30 +3,39 @@
 Exists because Klarna's support (and a merchant's own) asks for a failed call's correlation id,
 idempotency key and rate limit, and for what the server answered; an answer can echo the
 request's credentials, set a cookie or name a customer, and errors end up in logs, job queues
-and tickets. Every error's ``headers`` and ``body`` are built here, bounded in size and cleaned
-the same way. Nothing here may raise on any response (HTML, invalid UTF-8, truncated or deeply
-nested JSON, a huge body), nor return a credential of the request, a cookie, a Klarna API key or
-the customer data a Klarna body names; when a body cannot be cleaned, none of it is returned.
+and tickets. Every error's ``headers``, ``body``, ``correlation_id``, Klarna messages and the
+description of its response are built here, bounded in size and cleaned the same way
+(``_redact`` finds what to mask). Nothing here may raise on any response (HTML, invalid UTF-8,
+UTF-16, truncated or deeply nested JSON, a huge body), nor return a credential of the request,
+a cookie, a Klarna API key, an email address or the customer data a Klarna body names; when a
+body cannot be cleaned (or read in a codec the cleaning can see), none of it is returned.
 """
 
 from __future__ import annotations
 
-import base64
+import codecs
+import contextlib
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple, TypeVar
-from urllib.parse import quote
 
 import httpx
 
 from ._public import publish
 from ._ratelimit import RateLimit
+from ._redact import (
+    MASK,
+    clean_text,
+    credential_name,
+    holds_secret,
+    request_secrets,
+    sensitive_name,
+    unescape,
+)
 
 T = TypeVar("T")
 
-#: What replaces a credential or a customer's data.
-MASK = "***"
 #: The longest ``body`` kept, in characters (after cleaning); a longer one ends in ``BODY_CUT``.
 BODY_LIMIT = 8192
 #: What ends a body cut at ``BODY_LIMIT``; ``{size}`` is the whole body's size in bytes.
@@ -51,62 +60,21 @@ HEADER_NAME_LIMIT = 128
 DROPPED_HEADERS = frozenset(
     {"authorization", "proxy-authorization", "cookie", "set-cookie", "set-cookie2"}
 )
-#: A name (JSON key, header name, ``name=value``) containing one of these, once lower-cased with
-#: ``-`` read as ``_``, holds a credential: its whole value is masked.
-CREDENTIAL_WORDS = (
-    "password",
-    "passwd",
-    "secret",
-    "token",
-    "api_key",
-    "apikey",
-    "authorization",
-    "credential",
-    "cookie",
-    "session",
-)
-#: Klarna's names of a customer's data (exactly, lower-cased): their values are masked.
-CUSTOMER_FIELDS = frozenset(
-    {
-        "email",
-        "phone",
-        "given_name",
-        "family_name",
-        "title",
-        "street_address",
-        "street_address2",
-        "street_name",
-        "street_number",
-        "house_extension",
-        "postal_code",
-        "city",
-        "care_of",
-        "attention",
-        "date_of_birth",
-        "national_identification_number",
-    }
-)
-#: A request credential shorter than this is not searched for in the text: it would match
-#: ordinary words (Klarna's passwords and API keys are far longer).
-MIN_SECRET_LENGTH = 8
-
-#: A Klarna API key (``klarna_live_api_...``): its environment prefix is kept, the rest masked.
-_KLARNA_KEY = re.compile(r"(klarna_(?:live|test)_)[^\s\"'<>,;&\\]*")
-#: ``Basic <token>`` or ``Bearer <token>``; a plain word after it (``Basic realm=``) is kept.
-_AUTH_TOKEN = re.compile(r"\b(basic|bearer)(\s+)([A-Za-z0-9+/._~-]+=*)", re.IGNORECASE)
-_WORD = re.compile(r"[A-Za-z][a-z]*")
+#: The most of Klarna's ``error_messages`` kept (the first ones).
+MESSAGE_COUNT_LIMIT = 20
+#: The longest message (and ``error_code``) kept, in characters, ``MESSAGE_CUT`` included.
+MESSAGE_LIMIT = 1000
+MESSAGE_CUT = "...[cut]"
+#: A correlation id kept (Klarna's are UUIDs); anything else could be an echo and reads as None.
+_CORRELATION_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+#: A content type shown in a message: a plain ``type/subtype`` token, nothing after it.
+_MEDIA_TYPE = re.compile(r"[A-Za-z0-9][\w!#$&^.+-]{0,63}/[A-Za-z0-9][\w!#$&^.+-]{0,63}", re.ASCII)
+#: A reason phrase shown in a message: letters, spaces, ``-`` and ``'`` (``I'm a teapot``).
+_PHRASE = re.compile(r"[A-Za-z][A-Za-z '-]{0,63}")
+#: A C0 control character other than tab, line feed and carriage return: text holding one was
+#: read in the wrong codec (UTF-16 read as UTF-8 is full of NULs) or is not meant to be shown.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _NO_SECRETS: tuple[str, ...] = ()
-#: ``"name": value`` in JSON-like text (also truncated: an unclosed string value counts).
-_JSON_PAIR = re.compile(r'"([^"\\]{1,64})"(\s*:\s*)("(?:[^"\\]|\\.)*"?|[-+.\w]+)', re.DOTALL)
-_WORDS = "|".join(word.replace("_", "[_-]") for word in CREDENTIAL_WORDS)
-_FIELDS = "|".join(field.replace("_", "[_-]") for field in sorted(CUSTOMER_FIELDS, key=len)[::-1])
-#: ``name=value`` or ``name: value`` of a sensitive name in other text (a form, a query
-#: string, a log line); only sensitive names match, so no other pair swallows one.
-_TEXT_PAIR = re.compile(
-    rf"(?<![\w.-])((?:[\w.-]{{0,40}}?(?:{_WORDS})[\w.-]{{0,40}})|(?:{_FIELDS}))"
-    r"(=|:(?!//)[ \t]*)([^\s&\"',;<>]+)",
-    re.IGNORECASE,
-)
 
 
 class SupportDetails(NamedTuple):
@@ -159,22 +127,33 @@ def support_details(
 
 
 def correlation_id_of(response: httpx.Response) -> str | None:
-    """Klarna's correlation id of a response, or None.
+    """Klarna's correlation id of a response, or None; the one reader of it. Never raises.
 
     Outside 2xx, the ``correlation_id`` of Klarna's error body comes first; then (and for a
-    success, only) the ``Klarna-Correlation-Id`` header.
+    success, only) the ``Klarna-Correlation-Id`` header. A value is kept only if it is 1 to 128
+    of ``A-Z a-z 0-9 . _ : -`` and holds none of the request's credentials
+    (``request_secrets``, in any case) nor a Klarna API key: anything else could be an echo of
+    the request, and reads as absent.
 
     Args:
         response: The response (its body read).
 
     Returns:
-        The correlation id, or None when the response has none.
+        The first such correlation id, or None when the response has none.
     """
-    if not 200 <= response.status_code < 300:
-        found = json_object(response.content).get("correlation_id")
-        if isinstance(found, str) and found:
-            return found
-    return response.headers.get("klarna-correlation-id") or None
+    try:
+        found: list[object] = []
+        if not 200 <= response.status_code < 300:
+            found.append(json_object(response.content).get("correlation_id"))
+        found.append(response.headers.get("klarna-correlation-id"))
+        plain = [value for value in found if isinstance(value, str)]
+        secrets = request_secrets(response)
+        return next(
+            (v for v in plain if _CORRELATION_ID.fullmatch(v) and not holds_secret(v, secrets)),
+            None,
+        )
+    except Exception:  # a header no codec reads: no correlation id
+        return None
 
 
 def json_object(content: bytes) -> dict[str, Any]:
@@ -186,43 +165,73 @@ def json_object(content: bytes) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
-def request_secrets(response: httpx.Response) -> tuple[str, ...]:
-    """The request's credentials as they could be echoed, longest first.
+def klarna_error(response: httpx.Response) -> tuple[str | None, list[str]]:
+    """Klarna's ``error_code`` and ``error_messages`` (or ``error_message``) of an error response.
 
-    From its ``Authorization`` header: the token (the base64 of ``user:password``, or an API
-    key sent as is) and the password or key in it (the username is not a secret), each as is,
-    percent-encoded and JSON-escaped. Those shorter than ``MIN_SECRET_LENGTH`` are left out.
+    Cleaned, also of the request's credentials, and bounded (``klarna_text``,
+    ``klarna_messages``). Never raises.
 
     Args:
-        response: The response whose request is read (none: no secrets).
+        response: The error response (its body read).
 
     Returns:
-        The strings to mask.
+        The error code (None if absent or not a string) and the messages.
     """
-    try:
-        value = response.request.headers.get("authorization", "")
-    except RuntimeError:  # a response made without its request
-        return ()
-    scheme, _, token = value.strip().partition(" ")
-    found = {token.strip()}
-    if scheme.lower() == "basic":
-        try:
-            decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
-        except ValueError:  # binascii.Error and UnicodeDecodeError both are
-            decoded = ""
-        found.add(decoded.partition(":")[2])
-    variants = {
-        form
-        for secret in found
-        if len(secret) >= MIN_SECRET_LENGTH
-        for form in (
-            secret,
-            quote(secret, safe=""),
-            json.dumps(secret)[1:-1],
-            json.dumps(secret, ensure_ascii=False)[1:-1],
-        )
-    }
-    return tuple(sorted(variants, key=lambda form: (-len(form), form)))
+    body = json_object(response.content)
+    secrets = _safely(lambda: request_secrets(response), _NO_SECRETS)
+    code = body.get("error_code")
+    messages = body.get("error_messages")
+    if not isinstance(messages, list):
+        messages = [body.get("error_message")]
+    return (
+        klarna_text(code, secrets) if isinstance(code, str) else None,
+        klarna_messages(messages, secrets),
+    )
+
+
+def klarna_messages(messages: Sequence[object], secrets: Sequence[str] = ()) -> list[str]:
+    """Klarna's ``error_messages`` as kept and shown: bounded, cleaned. Never raises.
+
+    The strings only, the first ``MESSAGE_COUNT_LIMIT``, each cleaned (``clean_text``) and at
+    most ``MESSAGE_LIMIT`` characters (a longer one cut to end in ``MESSAGE_CUT``).
+
+    Args:
+        messages: The messages as read (anything in the list).
+        secrets: The request's credentials (``request_secrets``).
+
+    Returns:
+        The messages to keep.
+    """
+    texts = [message for message in messages if isinstance(message, str)]
+    return [klarna_text(text, secrets) for text in texts[:MESSAGE_COUNT_LIMIT]]
+
+
+def klarna_text(text: str, secrets: Sequence[str] = ()) -> str:
+    """One of Klarna's texts (a message, ``error_code``) cleaned and cut as ``klarna_messages``."""
+    return _cut(text, MESSAGE_LIMIT - len(MESSAGE_CUT), MESSAGE_CUT, secrets)
+
+
+def describe_response(response: httpx.Response) -> str:
+    """``Reason (type/subtype, N bytes)``: a response without Klarna's messages, for a message.
+
+    The reason phrase only if it is plain (``_PHRASE``; then cleaned, ``clean_text``), else the
+    standard one of the status (``error`` for an unknown status); the content type only if it
+    is a plain ``type/subtype`` token (else ``unknown content type``). Neither may hold a
+    credential of the request or a Klarna API key. Never raises.
+    """
+    secrets = _safely(lambda: request_secrets(response), _NO_SECRETS)
+    phrase = _safely(lambda: response.reason_phrase, "")
+    phrase = clean_text(phrase, secrets) if _PHRASE.fullmatch(phrase) else ""
+    if not phrase or holds_secret(phrase, secrets):
+        phrase = httpx.codes.get_reason_phrase(response.status_code) or "error"
+    kind = _safely(lambda: response.headers.get("content-type"), "")
+    if kind is None:
+        kind = "no content type"
+    else:
+        kind = kind.split(";")[0].strip()
+        if not _MEDIA_TYPE.fullmatch(kind) or holds_secret(kind, secrets):
+            kind = "unknown content type"
+    return f"{phrase} ({kind}, {_safely(lambda: len(response.content), 0)} bytes)"
 
 
 def clean_headers(response: httpx.Response, secrets: Sequence[str] = ()) -> dict[str, str]:
@@ -247,7 +256,7 @@ def clean_headers(response: httpx.Response, secrets: Sequence[str] = ()) -> dict
                 break
             if name in DROPPED_HEADERS or len(name) > HEADER_NAME_LIMIT:
                 continue
-            masked = _credential_name(name)
+            masked = credential_name(name)
             kept[name] = MASK if masked else _cut(value, HEADER_VALUE_LIMIT, HEADER_CUT, secrets)
     except Exception:  # a header no codec reads: keep what was read before it
         return kept
@@ -255,13 +264,17 @@ def clean_headers(response: httpx.Response, secrets: Sequence[str] = ()) -> dict
 
 
 def clean_body(response: httpx.Response, secrets: Sequence[str] = ()) -> str:
-    """The response body as text, cleaned and cut at ``BODY_LIMIT`` characters.
+    r"""The response body as text, cleaned and cut at ``BODY_LIMIT`` characters.
 
-    Decoded by its charset (else UTF-8) with ``errors="replace"``. A JSON body has the values
+    A JSON body (read from its bytes, as ``json.loads`` does: UTF-8, -16 or -32) has the values
     of its ``CREDENTIAL_WORDS`` and ``CUSTOMER_FIELDS`` keys replaced by ``"***"`` at any level,
-    and is written back compactly when that changed it (or when it has escapes, which could
-    hide a credential); then the text is cleaned (``clean_text``). A cut body ends in
-    ``BODY_CUT``. Never raises: a body that cannot be read or cleaned is ``UNREADABLE``.
+    and is written back compactly when that changed it, when it has escapes (which could hide a
+    credential) or when it was not UTF-8. Other text is read as UTF-8 when it is valid UTF-8,
+    else by its charset if that is ASCII, ISO-8859-* or cp1252, else as UTF-8 with invalid
+    bytes replaced; its JSON escapes ``\uXXXX`` and ``\/`` are read (``unescape``); if it then
+    holds a C0 control character other than tab, CR and LF, it is ``UNREADABLE`` (UTF-16 read
+    as UTF-8 is). Then the text is cleaned (``clean_text``). A cut body ends in ``BODY_CUT``.
+    Never raises: a body that cannot be read or cleaned is ``UNREADABLE``.
 
     Args:
         response: The response (its body read).
@@ -272,53 +285,15 @@ def clean_body(response: httpx.Response, secrets: Sequence[str] = ()) -> str:
     """
     try:
         content = response.content
-        text = _decode(content[:SCAN_LIMIT], response.charset_encoding)
-        if len(content) <= SCAN_LIMIT:
-            text = _json_masked(text)
+        whole = len(content) <= SCAN_LIMIT
+        text = _json_masked(content) if whole else None
+        if text is None:
+            text = _plain_text(content[:SCAN_LIMIT], response.charset_encoding, final=whole)
+        if text is None:
+            return UNREADABLE
         return _cut(text, BODY_LIMIT, BODY_CUT.format(size=len(content)), secrets)
     except Exception:  # any body: nothing of it is shown then
         return UNREADABLE
-
-
-def clean_text(text: str, secrets: Sequence[str] = ()) -> str:
-    """``text`` with credentials and customer data masked (``MASK``).
-
-    In order: each of ``secrets``; Klarna API keys (the ``klarna_live_`` or ``klarna_test_``
-    prefix is kept); the token after ``Basic`` or ``Bearer`` (unless a plain word, as in
-    ``Basic realm=``); the value of a sensitive name in ``"name": value`` (JSON, also truncated)
-    and in ``name=value`` or ``name: value`` (forms, query strings, logs).
-
-    Args:
-        text: Any text.
-        secrets: Exact strings to mask (``request_secrets``).
-
-    Returns:
-        The cleaned text.
-    """
-    for secret in secrets:
-        text = text.replace(secret, MASK)
-    text = _KLARNA_KEY.sub(rf"\g<1>{MASK}", text)
-    text = _AUTH_TOKEN.sub(_auth_token, text)
-    text = _JSON_PAIR.sub(_json_pair, text)
-    return _TEXT_PAIR.sub(rf"\g<1>\g<2>{MASK}", text)
-
-
-def sensitive_name(name: str) -> bool:
-    """Whether the value of ``name`` (a JSON key, a form field) is masked.
-
-    Args:
-        name: The name, in any case; ``-`` reads as ``_``.
-
-    Returns:
-        True for a ``CUSTOMER_FIELDS`` name or one holding a ``CREDENTIAL_WORDS`` word.
-    """
-    key = name.strip().lower().replace("-", "_")
-    return key in CUSTOMER_FIELDS or _credential_name(key)
-
-
-def _credential_name(name: str) -> bool:
-    key = name.lower().replace("-", "_")
-    return any(word in key for word in CREDENTIAL_WORDS)
 
 
 def _cut(text: str, limit: int, marker: str, secrets: Sequence[str]) -> str:
@@ -337,22 +312,35 @@ def _cut(text: str, limit: int, marker: str, secrets: Sequence[str]) -> str:
     return cleaned if len(cleaned) <= limit else cleaned[:limit] + marker
 
 
-def _decode(content: bytes, charset: str | None) -> str:
+def _plain_text(content: bytes, charset: str | None, *, final: bool) -> str | None:
+    """``content`` (not JSON) as text the cleaning can see, or None (see ``clean_body``)."""
+    try:  # not final: a character cut at SCAN_LIMIT is left out
+        text = codecs.getincrementaldecoder("utf-8")().decode(content, final)
+    except UnicodeDecodeError:
+        text = content.decode(_single_byte(charset) or "utf-8", errors="replace")
+    text = unescape(text)
+    return None if _CONTROL.search(text) else text
+
+
+def _single_byte(charset: str | None) -> str | None:
+    """``charset``'s codec if it is ASCII-compatible and one byte per character, else None."""
     try:
-        return content.decode(charset or "utf-8", errors="replace")
+        name = codecs.lookup(charset).name if charset else ""
     except LookupError:  # a charset Python does not know
-        return content.decode("utf-8", errors="replace")
+        return None
+    return name if name in ("ascii", "cp1252") or name.startswith("iso8859-") else None
 
 
-def _json_masked(text: str) -> str:
-    """``text`` with sensitive JSON values masked and written back, if it is JSON that needs it."""
+def _json_masked(content: bytes) -> str | None:
+    """``content`` with sensitive JSON values masked, written back if needed; None if not JSON."""
     try:
-        masked, changed = _masked(json.loads(text))
-        if not changed and "\\" not in text:
-            return text
+        masked, changed = _masked(json.loads(content))
+        if not changed and b"\\" not in content and json.detect_encoding(content) == "utf-8":
+            with contextlib.suppress(UnicodeDecodeError):  # a surrogate's UTF-8: written back
+                return content.decode("utf-8")
         return json.dumps(masked, ensure_ascii=False, separators=(",", ":"))
     except (ValueError, RecursionError):  # not JSON, or nested too deep: cleaned as text
-        return text
+        return None
 
 
 def _masked(value: object) -> tuple[object, bool]:
@@ -371,16 +359,6 @@ def _masked(value: object) -> tuple[object, bool]:
         items = [_masked(item) for item in value]
         return [item for item, _ in items], any(inner for _, inner in items)
     return value, False
-
-
-def _auth_token(match: re.Match[str]) -> str:
-    if _WORD.fullmatch(match[3].rstrip("=")):
-        return match[0]
-    return f"{match[1]}{match[2]}{MASK}"
-
-
-def _json_pair(match: re.Match[str]) -> str:
-    return f'"{match[1]}"{match[2]}"{MASK}"' if sensitive_name(match[1]) else match[0]
 
 
 def _safely(read: Callable[[], T], fallback: T) -> T:

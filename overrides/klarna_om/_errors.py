@@ -42,7 +42,14 @@ from typing import Any
 import httpx
 
 from ._constants import IDEMPOTENCY_HEADER
-from ._error_details import clean_text, json_object, request_secrets, support_details
+from ._error_details import (
+    correlation_id_of,
+    describe_response,
+    klarna_error,
+    klarna_messages,
+    klarna_text,
+    support_details,
+)
 from ._public import publish
 from ._ratelimit import RateLimit
 
@@ -246,14 +253,18 @@ class APIStatusError(KlarnaError):
 
     ``rate_limit``, ``headers`` and ``body`` are read from ``response`` unless given (without a
     response: None, ``{}``, ``""``); ``str()`` and ``repr()`` never show a header or the body.
+    ``error_code`` and ``error_messages`` are kept cleaned and bounded (``klarna_messages``: the
+    first 20 messages, each at most 1000 characters, ending in ``...[cut]`` when cut).
 
     Attributes:
+        correlation_id: From ``status_error``: a plain id, never an echo (``correlation_id_of``).
         rate_limit: What the response announced of the rate limit (``RateLimit``), or None.
         headers: The response headers, names lower-cased, without ``Authorization``,
-            ``Proxy-Authorization``, ``Cookie``, ``Set-Cookie``, values cleaned of credentials;
-            at most 64, each cut at 1024 characters.
-        body: The response body as text, credentials and a JSON body's customer data masked
-            (``***``), cut at 8192 characters (then ending in ``...[cut: N bytes in all]``).
+            ``Proxy-Authorization``, ``Cookie``, ``Set-Cookie``, values cleaned of credentials
+            and email addresses; at most 64, each cut at 1024 characters.
+        body: The response body as text, credentials, email addresses and a JSON body's
+            customer data masked (``***``), cut at 8192 characters (then ending in
+            ``...[cut: N bytes in all]``); a marker if it could not be read safely.
     """
 
     def __init__(
@@ -273,8 +284,8 @@ class APIStatusError(KlarnaError):
         self.response = response
         """The HTTP response (None after pickling)."""
         self.status_code = status_code
-        self.error_code = error_code
-        self.error_messages = error_messages
+        self.error_code: str | None = klarna_text(error_code) if error_code is not None else None
+        self.error_messages: list[str] = klarna_messages(error_messages)
         self.correlation_id = correlation_id
         self.idempotency_key = idempotency_key
         self.retry_after = retry_after
@@ -287,7 +298,7 @@ class APIStatusError(KlarnaError):
 
     def _message(self) -> str:
         detail = "; ".join(self.error_messages) or (
-            _describe_body(self.response) if self.response is not None else "error"
+            describe_response(self.response) if self.response is not None else "error"
         )
         if 300 <= self.status_code < 400:
             detail = f"redirect not followed, {detail}"
@@ -370,28 +381,16 @@ def status_error(response: httpx.Response) -> APIStatusError:
     """
     status = response.status_code
     cls = _STATUS_CLASSES.get(status) or (InternalServerError if status >= 500 else APIStatusError)
-    body = json_object(response.content)
-    error_code = body.get("error_code")
-    messages = body.get("error_messages")
-    if not isinstance(messages, list):
-        single = body.get("error_message")
-        messages = [single] if isinstance(single, str) else []
-    correlation_id = body.get("correlation_id") or response.headers.get("klarna-correlation-id")
-    secrets = request_secrets(response)  # a server may echo them: never in a message
+    error_code, messages = klarna_error(response)  # cleaned: a server may echo credentials
     return cls(
         response=response,
         status_code=status,
-        error_code=clean_text(error_code, secrets) if isinstance(error_code, str) else None,
-        error_messages=[clean_text(m, secrets) for m in messages if isinstance(m, str)],
-        correlation_id=correlation_id if isinstance(correlation_id, str) else None,
+        error_code=error_code,
+        error_messages=messages,
+        correlation_id=correlation_id_of(response),
         idempotency_key=response.request.headers.get(IDEMPOTENCY_HEADER),
         retry_after=parse_retry_after(response.headers),
     )
-
-
-def _describe_body(response: httpx.Response) -> str:
-    kind = response.headers.get("content-type", "no content type").split(";")[0]
-    return f"{response.reason_phrase or 'error'} ({kind}, {len(response.content)} bytes)"
 
 
 publish(globals())

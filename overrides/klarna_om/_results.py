@@ -165,7 +165,11 @@ class RawResponse(Generic[T]):
 
     @property
     def correlation_id(self) -> str | None:
-        """The ``Klarna-Correlation-Id`` header, or None (outside 2xx: the error body's first)."""
+        """The ``Klarna-Correlation-Id`` header, or None (outside 2xx: the error body's first).
+
+        Only a plain id (1 to 128 of ``A-Z a-z 0-9 . _ : -``) that holds no credential of the
+        request nor a Klarna API key; anything else reads as None (``correlation_id_of``).
+        """
         return correlation_id_of(self.http_response)
 
     @property

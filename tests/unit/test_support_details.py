@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 import base64
 import copy
+import html
 import json
 import pickle
+import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 import httpx
 import pytest
@@ -31,9 +33,9 @@ from klarna_om import (
     RateLimitError,
     ResponseTooLargeError,
 )
-from klarna_om._error_details import clean_text
 from klarna_om._errors import status_error
 from klarna_om._ratelimit import RateLimit
+from klarna_om._redact import clean_text
 
 Handler = Callable[[httpx.Request], httpx.Response]
 USERNAME = "K123456_abcd12345"
@@ -507,3 +509,384 @@ def test_credentials_echoed_in_klarnas_messages_never_reach_the_message(
     )
     for kept in (pickle.dumps(err), repr(vars(err)).encode(), str(err).encode()):
         assert echoed.encode() not in kept
+
+
+# --- correlation ids: only plain ids, never an echo ---
+
+
+@pytest.mark.parametrize(
+    ("body", "headers"),
+    [
+        pytest.param({"correlation_id": f"Basic {TOKEN}"}, {}, id="body-basic-token"),
+        pytest.param({"correlation_id": PASSWORD}, {}, id="body-password"),
+        pytest.param({"correlation_id": "c 1\nline"}, {}, id="body-not-plain"),
+        pytest.param({}, {"Klarna-Correlation-Id": f"{USERNAME}:{PASSWORD}"}, id="header-user-pw"),
+        pytest.param({}, {"Klarna-Correlation-Id": TOKEN}, id="header-token"),
+        pytest.param({}, {"Klarna-Correlation-Id": API_KEY}, id="header-klarna-key"),
+        pytest.param({}, {"Klarna-Correlation-Id": "c" * 129}, id="header-too-long"),
+    ],
+)
+def test_a_correlation_id_that_could_be_an_echo_reads_as_none(
+    body: dict[str, str], headers: dict[str, str]
+) -> None:
+    content = json.dumps({"error_code": "DENIED", "error_messages": ["denied"], **body})
+    err = _status_error(_answer(401, content.encode(), {**headers, **JSON}))
+    assert (err.correlation_id, str(err), repr(err)) == (
+        None,
+        "401 DENIED correlation_id=-: denied (idempotency_key=k-1)",
+        "AuthenticationError(status_code=401, error_code='DENIED', correlation_id=None)",
+    )
+    kept = pickle.dumps(err) + repr(vars(err)).encode()
+    for secret in (PASSWORD, TOKEN, API_KEY):
+        assert secret.encode() not in kept
+
+
+@pytest.mark.parametrize(
+    ("body_id", "header_id", "expected"),
+    [
+        (f"Basic {TOKEN}", "c-hdr", "c-hdr"),
+        ("66782175-ae05-44fc-9eb3-eeceadbad271", "c-hdr", "66782175-ae05-44fc-9eb3-eeceadbad271"),
+        ("a.b_c:d-1", None, "a.b_c:d-1"),
+        ("c" * 128, None, "c" * 128),
+    ],
+    ids=["echo-then-header", "uuid", "punctuation", "longest"],
+)
+def test_a_plain_correlation_id_is_kept_and_an_echo_falls_back_to_the_header(
+    body_id: str, header_id: str | None, expected: str
+) -> None:
+    headers = {"Klarna-Correlation-Id": header_id} if header_id else {}
+    content = json.dumps({"error_code": "E", "correlation_id": body_id}).encode()
+    err = status_error(_response(404, content, {**headers, **JSON}))
+    assert err.correlation_id == expected
+
+
+def test_a_success_echoing_a_credential_as_correlation_id_reads_as_none() -> None:
+    with _client(_answer(201, headers={**CREATED, "Klarna-Correlation-Id": PASSWORD})) as client:
+        raw = client.with_raw_response.refund_order("o-1", 500, idempotency_key="k-1")
+    headers = {"Klarna-Correlation-Id": f"{USERNAME}:{PASSWORD}"}
+    with (
+        _client(_answer(200, b"<html>maintenance</html>", headers)) as client,
+        pytest.raises(APIResponseValidationError) as info,
+    ):
+        client.get_refund("o-1", "r-1")
+    assert (raw.correlation_id, info.value.correlation_id) == (None, None)
+
+
+# --- reason phrase and content type in the message ---
+
+
+def _reason_answer(status: int, reason: bytes, content_type: str) -> Handler:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            status,
+            content=b"x",
+            headers={"Content-Type": content_type},
+            extensions={"reason_phrase": reason},
+        )
+
+    return handler
+
+
+@pytest.mark.parametrize(
+    ("password", "reason", "content_type", "detail"),
+    [
+        pytest.param(
+            PASSWORD,
+            f"Denied {PASSWORD}".encode(),
+            f"text/{PASSWORD}",
+            "Unauthorized (unknown content type, 1 bytes)",
+            id="not-plain",
+        ),
+        pytest.param(
+            "abcdefghijklmnop",
+            b"Denied abcdefghijklmnop",
+            "text/abcdefghijklmnop; charset=utf-8",
+            "Denied *** (unknown content type, 1 bytes)",
+            id="plain-but-the-password",
+        ),
+        pytest.param(
+            PASSWORD,
+            b"Go away <script>",
+            'text/plain"<script>; charset=utf-8',
+            "Unauthorized (unknown content type, 1 bytes)",
+            id="markup",
+        ),
+        pytest.param(
+            PASSWORD,
+            b"Access Denied",
+            "application/problem+json; charset=utf-8",
+            "Access Denied (application/problem+json, 1 bytes)",
+            id="plain",
+        ),
+        pytest.param(PASSWORD, b"", "", "Unauthorized (unknown content type, 1 bytes)", id="empty"),
+    ],
+)
+def test_reason_phrase_and_content_type_never_show_a_credential(
+    password: str, reason: bytes, content_type: str, detail: str
+) -> None:
+    err = _status_error(_reason_answer(401, reason, content_type), password=password)
+    assert str(err) == f"401 - correlation_id=-: {detail} (idempotency_key=k-1)"
+    assert password.encode() not in pickle.dumps(err)
+
+
+# --- bodies in other encodings ---
+
+SECRET_DOC = {
+    "error_code": "BAD_VALUE",
+    "password": PASSWORD,
+    "detail": f"key {API_KEY}",
+    "billing_address": {"email": "john.doe@example.com", "given_name": "John"},
+}
+SECRET_DOC_MASKED = (
+    '{"error_code":"BAD_VALUE","password":"***","detail":"key klarna_test_***",'
+    '"billing_address":{"email":"***","given_name":"***"}}'
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        pytest.param(
+            json.dumps(SECRET_DOC).encode("utf-16-le"), "application/json", id="utf-16-le"
+        ),
+        pytest.param(json.dumps(SECRET_DOC).encode("utf-16"), "application/json", id="utf-16-bom"),
+        pytest.param(json.dumps(SECRET_DOC).encode("utf-32"), "application/json", id="utf-32-bom"),
+        pytest.param(
+            json.dumps(SECRET_DOC).encode(),
+            "application/json; charset=utf-16-le",
+            id="lying-utf-16",
+        ),
+        pytest.param(
+            b"\xef\xbb\xbf" + json.dumps(SECRET_DOC).encode(), "application/json", id="utf-8-bom"
+        ),
+    ],
+)
+def test_a_json_body_in_any_json_encoding_is_masked(content: bytes, content_type: str) -> None:
+    err = _status_error(_answer(400, content, {"Content-Type": content_type}))
+    assert (err.error_code, err.body) == ("BAD_VALUE", SECRET_DOC_MASKED)
+
+
+UNREADABLE_BODY = "[body not shown: it could not be read]"
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type", "expected"),
+    [
+        pytest.param(
+            f"you sent {PASSWORD}".encode("utf-16-le"),
+            "text/plain",
+            UNREADABLE_BODY,
+            id="utf-16-text",
+        ),
+        pytest.param(
+            f"you sent {PASSWORD}".encode("utf-16"),
+            "text/plain; charset=utf-16",
+            UNREADABLE_BODY,
+            id="utf-16-text-declared",
+        ),
+        pytest.param(
+            f"you sent {PASSWORD}".encode("utf-32-be"),
+            "text/plain",
+            UNREADABLE_BODY,
+            id="utf-32-text",
+        ),
+        pytest.param(b"ok\x1b[2Jcleared", "text/plain", UNREADABLE_BODY, id="control-character"),
+        pytest.param(
+            f"you sent {PASSWORD}".encode(),
+            "text/plain; charset=utf-16-le",
+            "you sent ***",
+            id="utf-8-under-utf-16",
+        ),
+        pytest.param(
+            f"caf\xe9 password={PASSWORD}\tok\r\n".encode("latin-1"),
+            "text/plain; charset=iso-8859-1",
+            "caf\xe9 password=***\tok\r\n",
+            id="latin-1",
+        ),
+        pytest.param(
+            "\u20ac 5 for john.doe@example.com".encode("cp1252"),
+            "text/plain; charset=windows-1252",
+            "\u20ac 5 for ***",
+            id="cp1252",
+        ),
+    ],
+)
+def test_a_text_body_is_read_only_in_a_codec_the_cleaning_can_see(
+    content: bytes, content_type: str, expected: str
+) -> None:
+    err = _status_error(_answer(502, content, {"Content-Type": content_type}))
+    assert err.body == expected
+
+
+# --- encoded echoes ---
+
+ODD_PASSWORD = 'ab/cd+ef gh"i\\j-long'
+
+
+def _escaped(text: str) -> str:
+    return "".join(f"\\u{ord(char):04x}" for char in text)
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        pytest.param(
+            f"pw was {quote_plus(ODD_PASSWORD, safe='')}!", "pw was ***!", id="quote-plus"
+        ),
+        pytest.param(
+            f"pw was {quote(ODD_PASSWORD, safe='').lower()}!", "pw was ***!", id="lower-hex"
+        ),
+        pytest.param(
+            f"pw was {quote_plus(ODD_PASSWORD, safe='').lower()}!", "pw was ***!", id="plus-lower"
+        ),
+        pytest.param(f"pw <b>{html.escape(ODD_PASSWORD)}</b>", "pw <b>***</b>", id="html-escaped"),
+        pytest.param(
+            f"pw {base64.b64encode(ODD_PASSWORD.encode()).decode()}.",
+            "pw ***.",
+            id="base64",
+        ),
+        pytest.param(
+            f"pw {base64.urlsafe_b64encode(ODD_PASSWORD.encode()).decode().rstrip('=')}.",
+            "pw ***.",
+            id="base64-unpadded",
+        ),
+        pytest.param(
+            '{"error_code":"X","error_messages":["'
+            + json.dumps(ODD_PASSWORD)[1:-1].replace("/", "\\/")
+            + ' is wrong"',
+            '{"error_code":"X","error_messages":["*** is wrong"',
+            id="escaped-slash-truncated-json",
+        ),
+        pytest.param(
+            '{"error_code":"X","msg":"' + _escaped(ODD_PASSWORD.replace('"', "")) + '"',
+            '{"error_code":"X","msg":"***"',
+            id="u-escaped-truncated-json",
+        ),
+        pytest.param(
+            "<p>\\u006a\\u006f\\u0068\\u006e@example.com \\ud83d\\ude00 \\u0000 \\\\/</p>",
+            "<p>*** \U0001f600 \\u0000 \\\\/</p>",
+            id="u-escaped-text",
+        ),
+    ],
+)
+def test_a_password_echoed_in_other_encodings_is_masked(content: str, expected: str) -> None:
+    password = ODD_PASSWORD.replace('"', "") if "msg" in content else ODD_PASSWORD
+    err = _status_error(
+        _answer(400, content.encode(), {"Content-Type": "text/plain"}), password=password
+    )
+    assert err.body == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("password = hunter22 and more", "password = *** and more"),
+        ("Password : hunter22", "Password : ***"),
+        ("{'password': 'a b c', 'ok': 1}", "{'password': '***', 'ok': 1}"),
+        ('<input password="a b c" id=1>', '<input password="***" id=1>'),
+        ("api_key='unterminated value", "api_key='***"),
+        ('"client_secret" : "x y"', '"client_secret" : "***"'),
+        ("email\t=\tjane@example.com;", "email\t=\t***;"),
+        ("see https://x.test/session: ok", "see https://x.test/session: ***"),
+        ("token://host stays", "token://host stays"),
+    ],
+)
+def test_text_pairs_with_spaces_or_quotes_are_masked(text: str, expected: str) -> None:
+    assert clean_text(text) == expected
+
+
+# --- email addresses anywhere ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Customer john.doe@example.com is blocked", "Customer *** is blocked"),
+        ("<email>Jane+Shop@mail.example.co.uk</email>", "<email>***</email>"),
+        ("mailto:a_b-c%d@x-y.example,next", "mailto:***,next"),
+        ("user@localhost and @handle and a@b", "user@localhost and @handle and a@b"),
+        ("amount 100@2.5 stays", "amount 100@2.5 stays"),
+    ],
+)
+def test_email_addresses_are_masked_in_any_text(text: str, expected: str) -> None:
+    assert clean_text(text) == expected
+
+
+def test_an_email_in_klarnas_messages_headers_or_body_is_masked() -> None:
+    content = json.dumps(
+        {
+            "error_code": "BAD_VALUE",
+            "error_messages": ["Customer john.doe@example.com is blocked"],
+            "customer_email": "john.doe@example.com",
+        }
+    )
+    headers = {"X-Customer": "john.doe@example.com", **JSON}
+    err = _status_error(_answer(400, content.encode(), headers))
+    assert (str(err), err.error_messages, err.headers["x-customer"], err.body) == (
+        "400 BAD_VALUE correlation_id=-: Customer *** is blocked (idempotency_key=k-1)",
+        ["Customer *** is blocked"],
+        "***",
+        '{"error_code": "BAD_VALUE", "error_messages": ["Customer *** is blocked"], '
+        '"customer_email": "***"}',
+    )
+    assert b"john.doe" not in pickle.dumps(err)
+
+
+# --- Klarna's messages: bounded ---
+
+
+def test_klarnas_messages_are_capped_in_number_and_length() -> None:
+    messages = [f"{i:02d}" + "x" * 1500 for i in range(25)]
+    content = json.dumps({"error_code": "E" * 1200, "error_messages": [7, *messages]})
+    err = _status_error(_answer(400, content.encode(), JSON))
+    kept = [message[:992] + "...[cut]" for message in messages[:20]]
+    code = "E" * 992 + "...[cut]"
+    assert (err.error_code, err.error_messages, str(err)) == (
+        code,
+        kept,
+        f"400 {code} correlation_id=-: {'; '.join(kept)} (idempotency_key=k-1)",
+    )
+
+
+def test_messages_given_to_an_error_are_cleaned_and_capped_too() -> None:
+    err = APIStatusError(
+        response=None,
+        status_code=400,
+        error_code=None,
+        error_messages=["mail jane@example.com"] + ["y" * 2000] * 30,
+        correlation_id=None,
+        idempotency_key=None,
+    )
+    kept = ["mail ***"] + ["y" * 992 + "...[cut]"] * 19
+    assert (err.error_messages, str(err)) == (
+        kept,
+        f"400 - correlation_id=-: {'; '.join(kept)} (idempotency_key=-)",
+    )
+
+
+# --- no catastrophic backtracking ---
+
+MEGABYTE = 1024 * 1024
+ADVERSARIAL = {
+    "emails-local": "a" * MEGABYTE,
+    "emails-at": ("a" * 63 + "@") * (MEGABYTE // 64),
+    "emails-domain": "a@" + "b" * MEGABYTE,
+    "emails-dots": "a@" + "b." * (MEGABYTE // 2),
+    "emails-many": "a@b.c " * (MEGABYTE // 6),
+    "pairs-names": ("password" * 10 + "@") * (MEGABYTE // 81),
+    "pairs-spaces": "password" + " " * MEGABYTE,
+    "pairs-sep-spaces": ("password " * 5 + "= ") * (MEGABYTE // 47),
+    "pairs-quotes": "password='" * (MEGABYTE // 10),
+    "pairs-open-quote": 'password="' + "x" * MEGABYTE,
+    "json-pairs": '"a":' * (MEGABYTE // 4),
+    "json-keys": ('"' + "k" * 64 + '"' + " " * 30) * (MEGABYTE // 96),
+    "auth": ("basic" + " " * 50 + "!") * (MEGABYTE // 56),
+    "klarna-keys": "klarna_test_" * (MEGABYTE // 12),
+}
+
+
+@pytest.mark.parametrize("text", ADVERSARIAL.values(), ids=ADVERSARIAL.keys())
+def test_cleaning_a_megabyte_of_adversarial_text_stays_fast(text: str) -> None:
+    started = time.perf_counter()
+    clean_text(text, (PASSWORD,))
+    assert time.perf_counter() - started < 1.0

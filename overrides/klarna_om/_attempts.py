@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager
 import httpx
 
 from ._constants import IDEMPOTENCY_HEADER, RETRYABLE_STATUSES
-from ._error_details import json_object
+from ._error_details import correlation_id_of
 from ._errors import parse_retry_after
 from ._pacer import Pacer
 from ._ratelimit import RateLimit, wait_for_reset
@@ -171,11 +171,8 @@ def _log_attempt(
         return
     if response is not None:
         outcome = str(response.status_code)
-        correlation_id = (
-            json_object(response.content).get("correlation_id")
-            if response.status_code >= 400
-            else None
-        )
+        response.request = request  # what the correlation id is checked against
+        correlation_id = correlation_id_of(response) if response.status_code >= 400 else None
     else:
         outcome, correlation_id = type(exception).__name__, None
     logger.debug(

@@ -104,7 +104,9 @@ def test_the_site_has_every_page_and_the_http_reference(site: Path) -> None:
     } <= pages
     http_page = (site / "reference" / "http.html").read_text(encoding="utf-8")
     assert 'href="../klarna-om-api.html"' in http_page
-    assert "Reserved for Kustom" in (site / "quickstart.html").read_text(encoding="utf-8")
+    quickstart = (site / "quickstart.html").read_text(encoding="utf-8")
+    kustom = ('id="kustom"' in quickstart, "does not offer the extend-due-date" in quickstart)
+    assert kustom == (True, True)
 
 
 def test_the_pages_load_in_chromium_without_console_errors(served: str) -> None:

@@ -890,3 +890,14 @@ def test_cleaning_a_megabyte_of_adversarial_text_stays_fast(text: str) -> None:
     started = time.perf_counter()
     clean_text(text, (PASSWORD,))
     assert time.perf_counter() - started < 1.0
+
+
+def test_the_debug_log_never_shows_an_echoed_credential_as_correlation_id(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    content = json.dumps({"error_code": "BAD", "correlation_id": f"{USERNAME}:{PASSWORD}"})
+    with caplog.at_level("DEBUG", logger="klarna_om"):
+        _status_error(_answer(401, content.encode(), JSON))
+    lines = [r.getMessage() for r in caplog.records if "attempt=" in r.getMessage()]
+    assert len(lines) == 1
+    assert (PASSWORD in caplog.text, lines[0].endswith(" correlation_id=-")) == (False, True)

@@ -324,7 +324,8 @@ async def test_the_client_backs_off_and_gets_through(limited: RateLimiter, clock
 
 def test_an_injected_dropped_connection_still_drops_behind_the_limiter() -> None:
     served = SandboxServer()
-    served.sandbox.app = RateLimiter(served.sandbox.app, rate=100)  # before uvicorn takes it
+    # before uvicorn takes it; a clock that stands still: no token comes back between requests
+    served.sandbox.app = RateLimiter(served.sandbox.app, rate=100, clock=lambda: 0.0)
     with served, httpx.Client(base_url=served.base_url, auth=("sandbox", "sandbox")) as c:
         served.create_order(10000, order_id="o-1")
         served.add_fault("getOrder", "drop_after_commit")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import threading
+import warnings
 from typing import TYPE_CHECKING
 
 from ._logs import configure_from_environment as _configure_logging
@@ -152,9 +153,15 @@ if TYPE_CHECKING:
 
 #: Where each public name lives (read from the imports above).
 _LAZY = _exports()
+#: Deprecated name -> the name that replaces it (the same class). Every use warns, so these are
+#: never cached in the namespace, and ``from klarna_om import *`` leaves them out.
+_DEPRECATED = {
+    "InvalidRequestError": "InvalidInputError",
+    "MoneyValidationError": "InvalidRefundError",
+}
 #: Constants first, then classes, then functions (isort's order, as ruff's RUF022 keeps it).
 __all__ = sorted(
-    [*_LAZY, "__version__"],
+    [*(name for name in _LAZY if name not in _DEPRECATED), "__version__"],
     key=lambda n: (0 if n.isupper() else 1 if n[0].isupper() else 2, n),
 )
 
@@ -164,6 +171,15 @@ _LOADING = threading.RLock()
 
 
 def __getattr__(name: str) -> object:
+    new_name = _DEPRECATED.get(name)
+    if new_name is not None:
+        warnings.warn(
+            f"{__name__}.{name} is deprecated and removed in the next release; "
+            f"use {__name__}.{new_name} (the same class)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return globals()[new_name] if new_name in globals() else __getattr__(new_name)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -27,6 +27,8 @@ that are not JSON. Never put credentials, request bodies or raw response bodies 
 ``InvalidRequestError`` and ``MoneyValidationError`` are deprecated aliases of ``InvalidInputError``
 and ``InvalidRefundError`` (the same classes), kept for one release: in stripe-python and
 openai-python ``InvalidRequestError`` is the server's 400, and money was not all the second meant.
+``klarna_om.InvalidRequestError`` warns (``DeprecationWarning``) at every use; the package's
+``__getattr__`` does that, so the aliases here are for type checkers and the package only.
 
 Every error pickles and deep-copies with its fields (for job queues); the ``request`` and
 ``response`` objects are dropped then, because the request carries the credentials. Every call
@@ -113,7 +115,7 @@ class RequestTooLargeError(InvalidInputError):
     the client checks each call once, after the checks of its input (a text over its bound is
     an ``InvalidRefundError`` first).
 
-    An ``InvalidInputError`` (alias ``InvalidRequestError``): the request is refused before
+    An ``InvalidInputError``: the request is refused before
     sending, like any other invalid input.
 
     Attributes:

@@ -17,7 +17,7 @@ import klarna_om_generated.models
 from klarna_om import (
     DEFAULT_TIMEOUT,
     AsyncKlarnaOrderManagement,
-    InvalidRequestError,
+    InvalidInputError,
     KlarnaOrderManagement,
     NotFoundError,
     OrderLine,
@@ -177,7 +177,7 @@ def test_bad_input_is_rejected_before_sending(
     harness: Harness, call: Any, field: str, message: str
 ) -> None:
     rec = Recorder(created())
-    with pytest.raises(InvalidRequestError) as info:
+    with pytest.raises(InvalidInputError) as info:
         call(harness.client(rec))
     assert (info.value.field, str(info.value), rec.requests) == (field, message, [])
     assert isinstance(info.value, ValueError)
@@ -208,7 +208,7 @@ def test_base_urls(kwargs: dict[str, Any], url: str) -> None:
     ],
 )
 def test_bad_configuration(kwargs: dict[str, Any], field: str) -> None:
-    with pytest.raises(InvalidRequestError) as info:
+    with pytest.raises(InvalidInputError) as info:
         KlarnaOrderManagement("u", "p", **kwargs)
     assert info.value.field == field
 
@@ -217,7 +217,7 @@ def test_bad_configuration(kwargs: dict[str, Any], field: str) -> None:
     ("username", "password", "field"), [("", "p", "username"), ("u", "", "password")]
 )
 def test_credentials_are_required(username: str, password: str, field: str) -> None:
-    with pytest.raises(InvalidRequestError) as info:
+    with pytest.raises(InvalidInputError) as info:
         AsyncKlarnaOrderManagement(username, password)
     assert info.value.field == field
 
@@ -343,9 +343,9 @@ def test_derived_keys_are_stable_and_distinct() -> None:
     assert first == derive_idempotency_key("o-1", "refund", "ret-2026-001")
     assert first != derive_idempotency_key("o-1", "refund", "ret-2026-002")
     assert first != derive_idempotency_key("o-1refund", "ret-2026-001")
-    with pytest.raises(InvalidRequestError):
+    with pytest.raises(InvalidInputError):
         derive_idempotency_key()
-    with pytest.raises(InvalidRequestError):
+    with pytest.raises(InvalidInputError):
         derive_idempotency_key("o-1", "")
 
 

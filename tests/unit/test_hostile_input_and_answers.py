@@ -23,7 +23,7 @@ from klarna_om import (
     AsyncKlarnaOrderManagement,
     AsyncRetryTransport,
     InternalServerError,
-    InvalidRequestError,
+    InvalidInputError,
     KlarnaOrderManagement,
     NotFoundError,
     RateLimitError,
@@ -57,7 +57,7 @@ def test_dot_segment_ids_are_refused_before_sending(
 ) -> None:
     rec = Recorder(httpx.Response(200, json={}))
     ids = {"order_id": "o-1", "refund_id": "r-1", field: dots}
-    with pytest.raises(InvalidRequestError) as info:
+    with pytest.raises(InvalidInputError) as info:
         harness.client(rec).get_refund(ids["order_id"], ids["refund_id"])
     assert (info.value.field, rec.requests) == (field, [])
     assert str(info.value) == (
@@ -67,7 +67,7 @@ def test_dot_segment_ids_are_refused_before_sending(
 
 def test_a_dot_dot_refund_is_not_sent_to_another_endpoint(harness: Harness) -> None:
     rec = Recorder(created())
-    with pytest.raises(InvalidRequestError):
+    with pytest.raises(InvalidInputError):
         harness.client(rec).refund_order("..", 500)
     assert rec.requests == []
 
@@ -97,7 +97,7 @@ def test_deeply_nested_error_body_with_debug_logging(
     "url", ["http://api.klarna.com", "http://10.0.0.1:8089", "ftp://127.0.0.1", "not a url"]
 )
 def test_plain_http_is_refused_off_loopback(url: str) -> None:
-    with pytest.raises(InvalidRequestError) as info:
+    with pytest.raises(InvalidInputError) as info:
         KlarnaOrderManagement("u", "p", base_url=url)
     assert info.value.field == "base_url"
     assert "https://" in str(info.value)
@@ -112,7 +112,7 @@ def test_plain_http_on_loopback_is_allowed(url: str) -> None:
 
 
 def test_a_spec_required_field_the_checks_miss_is_an_input_error() -> None:
-    with pytest.raises(InvalidRequestError) as info:
+    with pytest.raises(InvalidInputError) as info:
         request_model(RefundObject.from_dict, {"description": "no amount"})
     assert (info.value.field, str(info.value)) == (
         "refunded_amount",
@@ -177,7 +177,7 @@ ERRORS = [
     ),
     ResponseTooLargeError("big", idempotency_key="k", status_code=200, limit=10),
     APIResponseValidationError("bad", response=None, status_code=200, field="refunded_amount"),
-    InvalidRequestError("bad id", field="order_id"),
+    InvalidInputError("bad id", field="order_id"),
 ]
 
 

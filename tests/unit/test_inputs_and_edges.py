@@ -14,9 +14,9 @@ import pytest
 
 from klarna_om import (
     APIResponseValidationError,
-    InvalidRequestError,
+    InvalidInputError,
+    InvalidRefundError,
     KlarnaOrderManagement,
-    MoneyValidationError,
     Order,
     OrderLineInput,
     OrderLineType,
@@ -106,7 +106,7 @@ def test_enum_members_and_str_subclasses_are_sent_as_plain_strings() -> None:
 @pytest.mark.parametrize("field", ["description", "reference"])
 def test_a_lone_surrogate_is_an_input_error_without_the_text(field: str) -> None:
     text = "Refund for Alice Smith, alice@example.com \ud83d"
-    with pytest.raises(InvalidRequestError) as info:
+    with pytest.raises(InvalidInputError) as info:
         _sent_body(refunded_amount=100, **{field: text})
     assert (info.value.field, str(info.value)) == (
         field,
@@ -116,7 +116,7 @@ def test_a_lone_surrogate_is_an_input_error_without_the_text(field: str) -> None
 
 
 def test_a_lone_surrogate_in_an_order_line_is_a_money_error() -> None:
-    with pytest.raises(MoneyValidationError) as info:
+    with pytest.raises(InvalidRefundError) as info:
         _sent_body(refunded_amount=100, order_lines=[{**BOX, "name": "Box \udc00"}])
     assert info.value.field == "order_lines[0].name"
 
@@ -141,7 +141,7 @@ def test_a_lone_surrogate_in_an_order_line_is_a_money_error() -> None:
 def test_refund_created_from_dict_refuses_what_to_dict_never_writes(
     data: Any, field: str | None, message: str | None
 ) -> None:
-    with pytest.raises(InvalidRequestError) as info:
+    with pytest.raises(InvalidInputError) as info:
         RefundCreated.from_dict(data)
     assert info.value.field == field
     if message is not None:
@@ -223,7 +223,7 @@ def test_a_lone_surrogate_in_an_id_is_an_input_error(field: str, args: tuple[str
     transport = httpx.MockTransport(answer)
     with (
         KlarnaOrderManagement("u", "p", base_url="http://127.0.0.1:9", transport=transport) as c,
-        pytest.raises(InvalidRequestError) as info,
+        pytest.raises(InvalidInputError) as info,
     ):
         c.get_refund(*args)
     assert (info.value.field, str(info.value), sent) == (

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from klarna_om import (
-    InvalidRequestError,
-    MoneyValidationError,
+    InvalidInputError,
+    InvalidRefundError,
     OrderLine,
     OrderLineInput,
     ReturnFee,
@@ -247,7 +247,7 @@ def test_money_checks(amount: Any, lines: Any, field: str | None, message: str |
     if field is None:
         assert check_refund(amount, lines)["refunded_amount"] == amount
         return
-    with pytest.raises(MoneyValidationError) as info:
+    with pytest.raises(InvalidRefundError) as info:
         check_refund(amount, lines)
     assert (info.value.field, str(info.value)) == (field, message)
     assert isinstance(info.value, ValueError)
@@ -265,11 +265,11 @@ def test_money_checks(amount: Any, lines: Any, field: str | None, message: str |
     ],
 )
 def test_refund_text_limits(kwargs: dict[str, Any], field: str, message: str) -> None:
-    # Text is not money: a too-long description is an InvalidRequestError, not a money error.
-    with pytest.raises(InvalidRequestError) as info:
+    # Text is not money: a too-long description is an InvalidInputError, not a money error.
+    with pytest.raises(InvalidInputError) as info:
         check_refund(100, None, **kwargs)
     assert (type(info.value), info.value.field, str(info.value)) == (
-        InvalidRequestError,
+        InvalidInputError,
         field,
         message,
     )
@@ -324,7 +324,7 @@ def test_refund_text_limits(kwargs: dict[str, Any], field: str, message: str) ->
     ],
 )
 def test_return_fee_checks(lines: Any, fee: Any, field: str, message: str) -> None:
-    with pytest.raises(MoneyValidationError) as info:
+    with pytest.raises(InvalidRefundError) as info:
         refund_with_return_fee_body(lines, fee)
     assert (info.value.field, str(info.value)) == (field, message)
 
@@ -332,11 +332,11 @@ def test_return_fee_checks(lines: Any, fee: Any, field: str, message: str) -> No
 def test_a_failed_check_sends_nothing(harness: Harness) -> None:
     rec = Recorder(created())
     client = harness.client(rec)
-    with pytest.raises(MoneyValidationError):
+    with pytest.raises(InvalidRefundError):
         client.refund_order("o-1", 3001, order_lines=[TOMATOES])
-    with pytest.raises(MoneyValidationError):
+    with pytest.raises(InvalidRefundError):
         client.refund_with_return_fee("o-1", [TSHIRT], 20000)
-    with pytest.raises(MoneyValidationError):
+    with pytest.raises(InvalidRefundError):
         client.refund_return_fee("o-1", 0)
     assert rec.requests == []
 

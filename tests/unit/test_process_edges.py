@@ -37,7 +37,7 @@ from klarna_om import (
     AsyncKlarnaOrderManagement,
     EventLoopMismatchError,
     ForkedClientError,
-    InvalidRequestError,
+    InvalidInputError,
     KlarnaError,
     KlarnaOrderManagement,
     Order,
@@ -565,10 +565,10 @@ def test_a_base_url_with_user_info_is_refused_without_showing_it(
     cls: type[KlarnaOrderManagement], url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("KLARNA_BASE_URL", raising=False)
-    with pytest.raises(InvalidRequestError) as info:
+    with pytest.raises(InvalidInputError) as info:
         cls("u", "p", base_url=url)
     monkeypatch.setenv("KLARNA_BASE_URL", url)
-    with pytest.raises(InvalidRequestError) as from_env:
+    with pytest.raises(InvalidInputError) as from_env:
         cls("u", "p")
     for error in (info.value, from_env.value):
         assert (error.field, str(error)) == ("base_url", USER_INFO_MESSAGE)
@@ -597,7 +597,7 @@ def test_protected_headers_spelled_with_underscores_are_refused(
     rec = Recorder(created())
     client = harness.client(rec)
     for parent in (client, client.with_options(headers={"X-Team": "refunds"})):
-        with pytest.raises(InvalidRequestError) as info:
+        with pytest.raises(InvalidInputError) as info:
             parent.with_options(headers={name: "mine"})
         assert (info.value.field, str(info.value)) == (
             f"headers.{name}",

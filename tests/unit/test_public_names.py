@@ -80,10 +80,55 @@ def test_a_404_traceback_names_klarna_om_not_found_error() -> None:
     )
 
 
-def test_the_deprecated_names_are_the_new_classes() -> None:
+def test_the_deprecated_names_are_the_new_classes_and_warn_at_every_use() -> None:
     import klarna_om
 
-    assert klarna_om.InvalidRequestError is klarna_om.InvalidInputError
-    assert klarna_om.MoneyValidationError is klarna_om.InvalidRefundError
+    with pytest.warns(DeprecationWarning) as caught:
+        old_input = klarna_om.InvalidRequestError
+        old_money = klarna_om.MoneyValidationError
+        again = klarna_om.InvalidRequestError  # not cached: every use is told
+    assert old_input is again is klarna_om.InvalidInputError
+    assert old_money is klarna_om.InvalidRefundError
     assert issubclass(klarna_om.InvalidRefundError, klarna_om.InvalidInputError)
-    assert repr(klarna_om.MoneyValidationError) == "<class 'klarna_om.InvalidRefundError'>"
+    assert repr(old_money) == "<class 'klarna_om.InvalidRefundError'>"
+    assert [(str(w.message), w.filename) for w in caught] == [
+        (
+            "klarna_om.InvalidRequestError is deprecated and removed in the next release; "
+            "use klarna_om.InvalidInputError (the same class)",
+            __file__,
+        ),
+        (
+            "klarna_om.MoneyValidationError is deprecated and removed in the next release; "
+            "use klarna_om.InvalidRefundError (the same class)",
+            __file__,
+        ),
+        (
+            "klarna_om.InvalidRequestError is deprecated and removed in the next release; "
+            "use klarna_om.InvalidInputError (the same class)",
+            __file__,
+        ),
+    ]
+    assert "InvalidRequestError" not in klarna_om.__all__
+    assert "MoneyValidationError" not in klarna_om.__all__
+
+
+DEPRECATED_IMPORTS = """
+import warnings
+warnings.simplefilter("error")
+from klarna_om import *  # the deprecated names are not in __all__: no warning
+assert "InvalidRequestError" not in globals()
+try:
+    from klarna_om import MoneyValidationError
+except DeprecationWarning as e:
+    print(e)
+"""
+
+
+def test_star_import_is_quiet_and_a_named_import_of_a_deprecated_name_warns() -> None:
+    done = _python(DEPRECATED_IMPORTS)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        0,
+        "klarna_om.MoneyValidationError is deprecated and removed in the next release; "
+        "use klarna_om.InvalidRefundError (the same class)\n",
+        "",
+    )

@@ -16,7 +16,7 @@ from klarna_om import (
     Capture,
     ExtendDueDateOption,
     ExtendDueDateOptions,
-    InvalidRequestError,
+    InvalidInputError,
     Order,
     OrderLine,
     OrderLineType,
@@ -154,7 +154,7 @@ def test_repr_shows_present_fields_only_and_no_customer_data() -> None:
 
 
 def test_refund_created_from_dict_refuses_what_it_did_not_write() -> None:
-    with pytest.raises(InvalidRequestError) as info:
+    with pytest.raises(InvalidInputError) as info:
         RefundCreated.from_dict({"order_id": "o-1", "refund_id": 5, "idempotency_key": "k"})
     assert (info.value.field, str(info.value)) == (
         "refund_id",

@@ -22,7 +22,7 @@ from klarna_om import (
     APIConnectionError,
     AsyncKlarnaOrderManagement,
     AsyncKlarnaOrderManagementWithRawResponse,
-    InvalidRequestError,
+    InvalidInputError,
     KlarnaError,
     KlarnaOrderManagement,
     KlarnaOrderManagementWithRawResponse,
@@ -207,7 +207,7 @@ def test_with_options_keeps_the_idempotency_key_and_credentials(harness: Harness
 )
 def test_protected_headers_cannot_be_replaced(harness: Harness, name: str) -> None:
     client = harness.client(Recorder(fake_klarna))
-    with pytest.raises(InvalidRequestError) as info:
+    with pytest.raises(InvalidInputError) as info:
         client.with_options(headers={name: "mine"})
     assert info.value.field == f"headers.{name}"
     assert str(info.value).startswith(f"headers cannot set {name}: the client sets it (protected: ")
@@ -236,7 +236,7 @@ def test_invalid_options_are_input_errors(
     harness: Harness, options: dict[str, Any], field: str, message: str
 ) -> None:
     client = harness.client(Recorder(fake_klarna))
-    with pytest.raises(InvalidRequestError) as info:
+    with pytest.raises(InvalidInputError) as info:
         client.with_options(**options)
     assert (info.value.field, str(info.value)) == (field, message)
 
@@ -354,7 +354,7 @@ def test_missing_or_wrong_environment_is_a_clear_error_without_values(
 ) -> None:
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    with pytest.raises(InvalidRequestError) as info:
+    with pytest.raises(InvalidInputError) as info:
         cls()
     assert (info.value.field, str(info.value)) == (field, message)
     for value in env.values():

@@ -21,6 +21,7 @@ EPILOG = f"""\
 environment:
   KLARNA_OM_SANDBOX_USERNAME  the username clients must send (default: sandbox)
   KLARNA_OM_SANDBOX_PASSWORD  the password clients must send (default: sandbox)
+  KLARNA_OM_SANDBOX_API_KEY   an API key clients may send alone, as Basic <key> (default: none)
   KLARNA_OM_SANDBOX_IDEMPOTENCY_TTL
                               seconds idempotency keys live (default: {IDEMPOTENCY_TTL_SECONDS})
   KLARNA_OM_SANDBOX_PROVIDER  the provider played: klarna or kustom (default: klarna)
@@ -31,6 +32,8 @@ example:
   klarna-om-sandbox --port 8089 --db sandbox.sqlite3
   klarna-om-sandbox --provider kustom --rate-limit 50
   then: KlarnaOrderManagement("sandbox", "sandbox", base_url="http://127.0.0.1:8089")
+  KLARNA_OM_SANDBOX_API_KEY=klarna_test_api_c2FuZGJveA klarna-om-sandbox
+  then: KlarnaOrderManagement(api_key="klarna_test_api_c2FuZGJveA", base_url=...)
 """
 
 
@@ -86,6 +89,13 @@ def parser() -> argparse.ArgumentParser:
         help="Basic auth password (default: $KLARNA_OM_SANDBOX_PASSWORD or sandbox)",
     )
     cli.add_argument(
+        "--api-key",
+        default=os.environ.get("KLARNA_OM_SANDBOX_API_KEY") or None,
+        metavar="KEY",
+        help="an API key clients may also send alone, as Basic <key>, as Klarna takes it; a "
+        "made-up test key, never a real one (default: $KLARNA_OM_SANDBOX_API_KEY, else none)",
+    )
+    cli.add_argument(
         "--idempotency-ttl",
         type=_seconds,
         default=os.environ.get("KLARNA_OM_SANDBOX_IDEMPOTENCY_TTL", str(IDEMPOTENCY_TTL_SECONDS)),
@@ -135,6 +145,7 @@ def main(argv: list[str] | None = None) -> None:
         db=args.db,
         username=args.username,
         password=args.password,
+        api_key=args.api_key,
         idempotency_ttl=args.idempotency_ttl,
         provider=args.provider,
         rate_limit=args.rate_limit,

@@ -9,10 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +19,7 @@ import httpx
 import pytest
 
 from klarna_om_sandbox import SandboxError, SandboxServer, build_sandbox
+from tests._support.sandbox_process import sandbox_command
 from tests.e2e.conftest import checked_transport
 
 BASE = "/ordermanagement/v1/orders"
@@ -313,41 +310,18 @@ def test_a_refund_keeps_its_reference_and_amount_in_the_order() -> None:
         ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def _command(*args: str, env: dict[str, str] | None = None) -> Iterator[httpx.Client]:
     """``klarna-om-sandbox`` in a subprocess on a free port, and a client for it."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "klarna_om_sandbox", "--port", str(port), "--no-access-log", *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, **(env or {})},
-    )
-    try:
-        with httpx.Client(
-            base_url=f"http://127.0.0.1:{port}",
+    with (
+        sandbox_command(*args, env=env) as base_url,
+        httpx.Client(
+            base_url=base_url,
             auth=("sandbox", "sandbox"),
             transport=checked_transport(requests=False),
-        ) as http:
-            deadline = time.monotonic() + 15
-            while True:
-                try:
-                    http.get("/sandbox/clock")
-                    break
-                except httpx.TransportError:
-                    if time.monotonic() > deadline or process.poll() is not None:
-                        raise
-                    time.sleep(0.05)
-            yield http
-    finally:
-        process.terminate()
-        process.wait(10)
+        ) as http,
+    ):
+        yield http
 
 
 @pytest.mark.parametrize(

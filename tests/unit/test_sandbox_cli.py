@@ -32,6 +32,8 @@ def test_help_is_plain_text_and_documents_the_environment() -> None:
         "KLARNA_OM_SANDBOX_USERNAME",
         "KLARNA_OM_SANDBOX_PASSWORD",
         "KLARNA_OM_SANDBOX_IDEMPOTENCY_TTL",
+        "KLARNA_OM_SANDBOX_API_KEY",
+        "--api-key KEY",
         "--db DB",
         "--idempotency-ttl SECONDS",
     ):

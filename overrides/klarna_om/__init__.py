@@ -179,7 +179,7 @@ def __getattr__(name: str) -> object:
             DeprecationWarning,
             stacklevel=2,
         )
-        return globals()[new_name] if new_name in globals() else __getattr__(new_name)
+        return __getattr__(new_name)  # the same class, looked up as the new name is
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -115,8 +115,8 @@ class RequestTooLargeError(InvalidInputError):
     the client checks each call once, after the checks of its input (a text over its bound is
     an ``InvalidRefundError`` first).
 
-    An ``InvalidInputError``: the request is refused before
-    sending, like any other invalid input.
+    An ``InvalidInputError``: the request is refused before sending, like any other invalid
+    input.
 
     Attributes:
         limit_name: Which limit: ``"header"`` (one header), ``"headers"`` (all of them) or

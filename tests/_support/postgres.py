@@ -13,10 +13,11 @@ import contextlib
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
+
+from tests._support.net import free_port
 
 
 def _bindir() -> Path:
@@ -34,12 +35,6 @@ def _bindir() -> Path:
     return Path(versions[-1]).parent
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 class PostgresServer:
     """One PostgreSQL cluster in a temporary directory, on 127.0.0.1 and a free port."""
 
@@ -48,7 +43,7 @@ class PostgresServer:
         self.root = Path(tempfile.mkdtemp(prefix="klarna-om-pg-"))
         self.root.chmod(0o755)
         self.data = self.root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self._bin = Path() if self.external else _bindir()
         self._as_postgres = os.geteuid() == 0
 

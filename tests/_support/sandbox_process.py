@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,22 +11,19 @@ from contextlib import contextmanager
 
 import httpx
 
-
-def free_port() -> int:
-    """A loopback port nothing listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests._support.net import free_port
 
 
 @contextmanager
-def sandbox_command(*args: str, env: dict[str, str] | None = None) -> Iterator[str]:
-    """Serve ``klarna-om-sandbox *args`` on a free loopback port; yield its base URL when ready.
+def sandbox_command(
+    *args: str, env: dict[str, str] | None = None, port: int | None = None
+) -> Iterator[str]:
+    """Serve ``klarna-om-sandbox *args`` on ``port`` (default: a free one); yield its base URL.
 
     Ready is any HTTP answer from the clock endpoint (a 401 too), within 15 s; the process is
-    terminated on exit.
+    terminated on exit. Pass the same ``port`` to serve again where a client already points.
     """
-    port = free_port()
+    port = free_port() if port is None else port
     base_url = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
         [sys.executable, "-m", "klarna_om_sandbox", "--port", str(port), "--no-access-log", *args],
@@ -49,3 +45,11 @@ def sandbox_command(*args: str, env: dict[str, str] | None = None) -> Iterator[s
     finally:
         process.terminate()
         process.wait(10)
+
+
+def seed_order(http: httpx.Client, amount: int = 10000) -> str:
+    """Seed an order with one capture of ``amount`` over ``POST /sandbox/orders``; its id."""
+    seed = {"order_amount": amount, "captures": [{"captured_amount": amount}]}
+    made = http.post("/sandbox/orders", json=seed)
+    assert made.status_code == 201
+    return str(made.json()["order_id"])

@@ -21,6 +21,7 @@ import pytest
 from klarna_om import KlarnaOrderManagement, NotFoundError, Order, PermissionDeniedError, ReturnFee
 from klarna_om_sandbox import SandboxServer
 from tests._support.data import TOMATOES, TSHIRT
+from tests._support.net import free_port
 from tests._support.openapi_check import SpecCheckingTransport
 from tests._support.spec_tools import SPEC_PATH, load_spec
 
@@ -28,12 +29,6 @@ ROOT = Path(__file__).resolve().parents[2]
 PRISM = ROOT / "node_modules" / ".bin" / "prism"
 ORDER = "f3392f8b-6116-4073-ab96-e330819e2c07"
 CAPTURE = "4ba29b50-be7b-44f5-a492-113e6a865e22"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +39,7 @@ def prism_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _start(args: list[str], log: Path) -> tuple[subprocess.Popen[bytes], str]:
     """Start Prism on a free loopback port; wait until it answers."""
     assert PRISM.exists(), "Prism is missing: run `make install` (npm ci)"
-    port = _free_port()
+    port = free_port()
     out = log.open("ab")
     process = subprocess.Popen(
         [str(PRISM), *args, "-p", str(port), "-h", "127.0.0.1"],

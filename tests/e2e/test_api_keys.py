@@ -13,7 +13,7 @@ import pytest
 from klarna_om import AuthenticationError, KlarnaOrderManagement
 from klarna_om_sandbox import SandboxServer
 from tests._support.cli import SCRIPT, cli_env
-from tests._support.sandbox_process import sandbox_command
+from tests._support.sandbox_process import sandbox_command, seed_order
 from tests.e2e.conftest import checked_transport, one_capture_order
 
 KEY = "klarna_test_api_c2FuZGJveC1rZXktbmV2ZXItc2hvd24"
@@ -73,8 +73,8 @@ def test_the_plain_sandbox_takes_no_key(klarna_sandbox: SandboxServer) -> None:
 )
 def test_the_sandbox_command_takes_an_api_key(args: list[str], env: dict[str, str]) -> None:
     with sandbox_command(*args, env=env) as base_url:
-        with KlarnaOrderManagement("sandbox", "sandbox", base_url=base_url) as by_password:
-            order_id = by_password.get_order(_seeded(base_url)).order_id
+        with httpx.Client(base_url=base_url, auth=("sandbox", "sandbox")) as http:
+            order_id = seed_order(http)
         with KlarnaOrderManagement(api_key=KEY, base_url=base_url) as by_key:
             created = by_key.refund_order(order_id, 1000)
             assert by_key.get_refund(order_id, created.refund_id).refunded_amount == 1000
@@ -83,14 +83,6 @@ def test_the_sandbox_command_takes_an_api_key(args: list[str], env: dict[str, st
             pytest.raises(AuthenticationError),
         ):
             other.get_order(order_id)
-
-
-def _seeded(base_url: str) -> str:
-    """A new order with one capture of 10,000, seeded over the sandbox's own endpoint."""
-    seed = {"order_amount": 10000, "captures": [{"captured_amount": 10000}]}
-    made = httpx.post(f"{base_url}/sandbox/orders", json=seed, auth=("sandbox", "sandbox"))
-    assert made.status_code == 201
-    return str(made.json()["order_id"])
 
 
 def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -24,6 +20,8 @@ from klarna_om import (
 )
 from klarna_om_sandbox import SandboxServer
 from tests._support.data import TSHIRT
+from tests._support.net import free_port
+from tests._support.sandbox_process import sandbox_command, seed_order
 from tests.e2e.conftest import ClientFactory, checked_transport, one_capture_order
 
 BASE = "/ordermanagement/v1/orders"
@@ -277,54 +275,18 @@ def test_faults_over_http(klarna_sandbox: SandboxServer, raw: httpx.Client) -> N
     assert raw.get("/sandbox/faults").json() == {"faults": []}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _serve(args: list[str]) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "klarna_om_sandbox", *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    return process
-
-
-def _wait(url: str, auth: Any) -> None:
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            httpx.get(url, auth=auth)
-            return
-        except httpx.TransportError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
-
-
 def test_the_command_line_server_keeps_state_in_its_database(tmp_path: Path) -> None:
-    port, db = _free_port(), str(tmp_path / "cli.sqlite3")
-    base = f"http://127.0.0.1:{port}"
+    port, db = free_port(), str(tmp_path / "cli.sqlite3")
     auth = ("merchant", "secret")
-    args = ["--port", str(port), "--db", db, "--username", "merchant", "--password", "secret"]
-    process = _serve(args)
-    try:
-        _wait(f"{base}/sandbox/faults", auth)
-        seed = {"order_amount": 100, "captures": [{"captured_amount": 100}]}
-        order_id = httpx.post(f"{base}/sandbox/orders", json=seed, auth=auth).json()["order_id"]
-    finally:
-        process.terminate()
-        process.wait(10)
-    process = _serve(args)
-    try:
-        _wait(f"{base}/sandbox/faults", auth)
+    args = ["--db", db, "--username", "merchant", "--password", "secret"]
+    with (
+        sandbox_command(*args, port=port) as base,
+        httpx.Client(base_url=base, auth=auth) as http,
+    ):
+        order_id = seed_order(http, 100)
+    with sandbox_command(*args, port=port) as base:
         order = httpx.get(f"{base}{BASE}/{order_id}", auth=auth).json()
         assert (order["order_id"], order["captured_amount"]) == (order_id, 100)
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 def test_order_lines_survive_as_sent(

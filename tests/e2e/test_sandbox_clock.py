@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from klarna_om_sandbox import SandboxError, SandboxServer, build_sandbox
-from tests._support.sandbox_process import sandbox_command
+from tests._support.sandbox_process import sandbox_command, seed_order
 from tests.e2e.conftest import checked_transport
 
 BASE = "/ordermanagement/v1/orders"
@@ -37,13 +37,6 @@ def _http(server: SandboxServer) -> httpx.Client:
         auth=(server.username, server.password),
         transport=checked_transport(requests=False),
     )
-
-
-def _seed(http: httpx.Client, amount: int = 10000) -> str:
-    seed = {"order_amount": amount, "captures": [{"captured_amount": amount}]}
-    made = http.post("/sandbox/orders", json=seed)
-    assert made.status_code == 201
-    return str(made.json()["order_id"])
 
 
 def _refund(http: httpx.Client, order_id: str, amount: int, key: str) -> str:
@@ -67,7 +60,7 @@ def _error(response: httpx.Response) -> tuple[int, str, list[str]]:
 
 def test_a_key_replays_within_24_hours_and_is_forgotten_after() -> None:
     with SandboxServer(clock=lambda: T0) as server, _http(server) as http:
-        order_id = _seed(http)
+        order_id = seed_order(http)
         first = _refund(http, order_id, 1000, "day-key")
         assert http.post("/sandbox/clock", json={"advance_seconds": DAY - 1}).json() == {
             "now": "2027-01-16T07:59:59Z",
@@ -92,7 +85,7 @@ def test_a_short_ttl_from_python() -> None:
     now = [T0]
     with SandboxServer(clock=lambda: now[0], idempotency_ttl=2) as server, _http(server) as http:
         assert server.sandbox.idempotency_ttl == 2
-        order_id = _seed(http)
+        order_id = seed_order(http)
         first = _refund(http, order_id, 100, "short")
         now[0] += 1.5  # the injected clock and the offset add up
         assert _refund(http, order_id, 100, "short") == first
@@ -105,7 +98,7 @@ def test_a_short_ttl_from_python() -> None:
 def test_expired_records_are_purged_when_a_new_key_is_claimed() -> None:
     with SandboxServer(clock=lambda: T0, idempotency_ttl=60) as server, _http(server) as http:
         store = server.sandbox.store
-        order_id = _seed(http)
+        order_id = seed_order(http)
         _refund(http, order_id, 100, "old-1")
         server.advance_clock(30)
         _refund(http, order_id, 100, "old-2")
@@ -122,7 +115,7 @@ def test_expired_records_are_purged_when_a_new_key_is_claimed() -> None:
 def test_the_clock_and_the_keys_survive_a_restart_with_a_database(tmp_path: Path) -> None:
     db = str(tmp_path / "clock.sqlite3")
     with SandboxServer(db=db, clock=lambda: T0) as server, _http(server) as http:
-        order_id = _seed(http)
+        order_id = seed_order(http)
         server.advance_clock(3600)
         first = _refund(http, order_id, 100, "kept")
     with SandboxServer(db=db, clock=lambda: T0) as server, _http(server) as http:
@@ -139,7 +132,7 @@ def test_the_fixture_moves_the_clock(klarna_sandbox: SandboxServer, raw: httpx.C
     before = time.time()
     moved = klarna_sandbox.advance_clock(3600)
     assert (moved["advanced_seconds"], klarna_sandbox.clock()["advanced_seconds"]) == (3600, 3600)
-    order_id = _seed(raw)
+    order_id = seed_order(raw)
     refund_id = _refund(raw, order_id, 100, "fixture-key")
     ((_, _, refunded_at),) = _refunds(raw, order_id)
     for stamp in (moved["now"], refunded_at, raw.get("/sandbox/clock").json()["now"]):
@@ -288,7 +281,7 @@ def test_the_app_builder_takes_the_ttl_in_process() -> None:
 
 def test_a_refund_keeps_its_reference_and_amount_in_the_order() -> None:
     with SandboxServer(clock=lambda: T0) as server, _http(server) as http:
-        order_id = _seed(http)
+        order_id = seed_order(http)
         body = {"refunded_amount": 2500, "reference": "return-2027-0042", "description": "Return"}
         made = http.post(f"{BASE}/{order_id}/refunds", json=body, headers={KEY: "with-ref"})
         plain = http.post(f"{BASE}/{order_id}/refunds", json={"refunded_amount": 500})
@@ -334,7 +327,7 @@ def _command(*args: str, env: dict[str, str] | None = None) -> Iterator[httpx.Cl
 )
 def test_the_command_takes_a_short_ttl(args: list[str], env: dict[str, str]) -> None:
     with _command(*args, env=env) as http:
-        order_id = _seed(http)
+        order_id = seed_order(http)
         first = _refund(http, order_id, 100, "cli-key")
         # The clock runs for real here too: advance to 50 s, leaving 10 s to spare.
         assert http.post("/sandbox/clock", json={"advance_seconds": 50}).status_code == 200

@@ -120,3 +120,23 @@ def test_a_bad_idempotency_ttl_exits_2_naming_it(
         f"most 3153600000 (100 years), got {shown} "
         "(from the option or $KLARNA_OM_SANDBOX_IDEMPOTENCY_TTL)"
     )
+
+
+@pytest.mark.parametrize(
+    ("argv", "environment", "key"),
+    [
+        ([], None, None),
+        ([], "", None),  # an empty variable is no key, not a key that is empty
+        ([], "klarna_test_api_ZW52", "klarna_test_api_ZW52"),
+        (["--api-key", "klarna_test_api_b3B0"], "klarna_test_api_ZW52", "klarna_test_api_b3B0"),
+        (["--api-key=  spaced \x1b[2J"], None, "  spaced \x1b[2J"),  # taken as given, never shown
+    ],
+)
+def test_the_api_key_comes_from_the_option_else_the_environment(
+    monkeypatch: pytest.MonkeyPatch, argv: list[str], environment: str | None, key: str | None
+) -> None:
+    if environment is None:
+        monkeypatch.delenv("KLARNA_OM_SANDBOX_API_KEY", raising=False)
+    else:
+        monkeypatch.setenv("KLARNA_OM_SANDBOX_API_KEY", environment)
+    assert parser().parse_args(argv).api_key == key
